@@ -1,0 +1,10 @@
+#!/usr/bin/env bash
+# The main job on its built-in default: collects a small dataset (a few minutes on two
+# cores) of named layers and random pipelines, then prints its summary.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+scripts/build.sh
+mkdir -p out
+build/gnnperf collect --db out/default.db \
+  --workloads 'resnet18.conv2_x,mobilenet_v2.dw*,bert_base.softmax,random:6' --schedules 8 --seed 1
+build/gnnperf dataset info --db out/default.db

@@ -1,0 +1,199 @@
+#include "collect/collector.h"
+
+#include <fmt/format.h>
+#include <poll.h>
+#include <signal.h>
+
+#include <atomic>
+#include <deque>
+#include <memory>
+#include <nlohmann/json.hpp>
+
+#include "collect/progress.h"
+#include "collect/sample_process.h"
+#include "collect/task_plan.h"
+#include "dataset/store.h"
+#include "measure/machine.h"
+#include "workloads/registry.h"
+
+namespace gnnperf {
+namespace {
+
+std::atomic<bool> g_interrupted{false};
+
+void on_interrupt(int) { g_interrupted = true; }
+
+// Installs the Ctrl-C handler for the duration of a collection.
+class InterruptGuard {
+ public:
+  InterruptGuard() {
+    g_interrupted = false;
+    struct sigaction sa {};
+    sa.sa_handler = on_interrupt;
+    sigaction(SIGINT, &sa, &old_int_);
+    sigaction(SIGTERM, &sa, &old_term_);
+    signal(SIGPIPE, SIG_IGN);  // a child that died must not take the parent with it
+  }
+  ~InterruptGuard() {
+    sigaction(SIGINT, &old_int_, nullptr);
+    sigaction(SIGTERM, &old_term_, nullptr);
+  }
+
+ private:
+  struct sigaction old_int_ {}, old_term_ {};
+};
+
+using ProcessList = std::vector<std::unique_ptr<SampleProcess>>;
+
+bool any_in(const ProcessList& running, SampleProcess::Phase phase) {
+  for (const auto& p : running) {
+    if (p->phase() == phase) return true;
+  }
+  return false;
+}
+
+// Timing must see an idle machine: a ready task is timed only once nothing else is
+// being prepared, and nothing new starts while a task is ready or being timed.
+void advance(ProcessList& running, std::deque<SampleTask>& pending, const CollectOptions& o,
+             const Halide::Target& target, const TimingPolicy& policy) {
+  const bool timing = any_in(running, SampleProcess::Phase::kTiming);
+  const bool ready = any_in(running, SampleProcess::Phase::kReady);
+  const bool preparing = any_in(running, SampleProcess::Phase::kPreparing);
+  if (!timing && ready && !preparing) {
+    for (auto& p : running) {
+      if (p->phase() == SampleProcess::Phase::kReady) {
+        p->start_timing();
+        return;
+      }
+    }
+  }
+  if (timing || ready) return;
+  while (static_cast<int>(running.size()) < o.jobs && !pending.empty()) {
+    running.push_back(std::make_unique<SampleProcess>(pending.front(), target, policy, o.memory_limit_bytes));
+    pending.pop_front();
+  }
+}
+
+void wait_for_children(ProcessList& running, double timeout_s) {
+  std::vector<pollfd> fds;
+  for (const auto& p : running) fds.push_back({p->fd(), POLLIN, 0});
+  poll(fds.data(), fds.size(), 200);
+  for (size_t i = 0; i < running.size(); ++i) {
+    if (fds[i].revents != 0) running[i]->on_readable();
+  }
+  for (auto& p : running) {
+    const auto phase = p->phase();
+    if ((phase == SampleProcess::Phase::kPreparing || phase == SampleProcess::Phase::kTiming) &&
+        p->seconds_in_phase() > timeout_s) {
+      p->abort(fmt::format("timed out after {:.0f} s while {}", timeout_s,
+                           phase == SampleProcess::Phase::kTiming ? "timing" : "autoscheduling/compiling"));
+    }
+  }
+}
+
+SampleRecord to_record(const SampleProcess& p, int64_t run_id) {
+  const auto& prepared = *p.prepared();
+  const auto& task = p.task();
+  SampleRecord r;
+  r.run_id = run_id;
+  r.task_key = task.key;
+  r.planned_repeat = task.is_repeat;
+  r.pipeline_name = task.workload->name;
+  r.family = task.workload->family;
+  r.description = task.workload->description;
+  r.graph = prepared.graph;
+  r.features = prepared.features;
+  r.schedule_source = prepared.schedule_source;
+  r.params = task.params;
+  r.is_default = task.is_default;
+  r.autoscheduler_cost = prepared.autoscheduler_cost;
+  r.autoschedule_s = prepared.autoschedule_s;
+  r.compile_s = prepared.compile_s;
+  r.timing = *p.timing();
+  return r;
+}
+
+}  // namespace
+
+CollectReport collect(const CollectOptions& o) {
+  const std::vector<Workload> workloads = resolve_workloads(o.workloads);
+  DatasetStore store(o.db_path, /*read_only=*/false);
+  const MachineInfo machine = describe_this_machine();
+  const int64_t machine_id = store.machine_for_collection(machine, o.separate_machine);
+
+  PlanRequest request{o.seed, o.schedules, o.parallelism, machine_id};
+  const std::vector<SampleTask> tasks = plan_tasks(workloads, request);
+  const std::set<std::string> finished = store.finished_tasks();
+  std::deque<SampleTask> pending, repeats;
+  CollectReport report;
+  report.planned = static_cast<int64_t>(tasks.size());
+  for (const auto& t : tasks) {
+    if (finished.count(t.key)) {
+      ++report.already_done;
+    } else {
+      (t.is_repeat ? repeats : pending).push_back(t);
+    }
+  }
+  const nlohmann::json parameters = {{"workloads", o.workloads}, {"schedules", o.schedules},
+                                     {"seed", o.seed},           {"jobs", o.jobs},
+                                     {"parallelism", o.parallelism}, {"timeout_s", o.timeout_s},
+                                     {"default_beam", kDefaultBeam}};
+  const int64_t run_id = store.begin_run(machine_id, o.command_line, parameters.dump());
+
+  const Halide::Target target = Halide::get_host_target();
+  const TimingPolicy policy;
+  InterruptGuard guard;
+  ProgressLine progress("collect", report.planned);
+  progress.update(report.already_done, 0, "starting");
+  ProcessList running;
+  while ((!pending.empty() || !repeats.empty() || !running.empty()) && !g_interrupted) {
+    // Repeats re-time stored schedules later in the run, once all first timings are in;
+    // a repeat of a task that failed has nothing to re-time.
+    if (pending.empty() && running.empty()) {
+      for (auto& r : repeats) {
+        if (store.has_measurement(r.repeat_of)) {
+          pending.push_back(r);
+        } else {
+          ++report.skipped_repeats;
+        }
+      }
+      repeats.clear();
+    }
+    advance(running, pending, o, target, policy);
+    if (running.empty()) continue;
+    wait_for_children(running, o.timeout_s);
+    if (g_interrupted) break;  // a child killed by the same Ctrl-C is no failure
+    for (auto it = running.begin(); it != running.end();) {
+      const SampleProcess& p = **it;
+      if (p.phase() != SampleProcess::Phase::kFinished) {
+        ++it;
+        continue;
+      }
+      std::string last;
+      if (p.failure()) {
+        store.record_failure({run_id, p.task().key, p.task().workload->name, p.failure()->phase,
+                              p.failure()->reason});
+        ++report.failed;
+        last = fmt::format("{} failed ({})", p.task().workload->name, p.failure()->phase);
+      } else {
+        const SampleRecord record = to_record(p, run_id);
+        ++report.kinds[store.record_sample(record)];
+        ++report.measured;
+        report.autoschedule_s += record.autoschedule_s;
+        report.compile_s += record.compile_s;
+        report.timing_s += record.timing.seconds;
+        last = fmt::format("{} {:.3f} ms", record.pipeline_name, record.timing.min_ms);
+      }
+      progress.update(report.already_done + report.measured + report.failed + report.skipped_repeats,
+                      report.failed, last);
+      it = running.erase(it);
+    }
+  }
+  running.clear();  // kills any child still in flight
+  progress.finish();
+  report.interrupted = g_interrupted;
+  report.wall_s = progress.elapsed_seconds();
+  return report;
+}
+
+}  // namespace gnnperf

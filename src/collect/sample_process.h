@@ -1,0 +1,83 @@
+// One task run in its own child process: build the pipeline, autoschedule, featurize,
+// JIT-compile, then (only when the parent says so) time it.
+//
+// Isolation is what keeps a collection alive: a schedule that crashes the compiler,
+// exhausts memory or hangs takes down only its child, and the parent stores the failure
+// with its reason. It also gives every task a fresh process, which Adams2019 needs
+// because it reads HL_RANDOM_DROPOUT only once per process. The split into a prepare
+// phase and a timing phase lets the parent compile several tasks at once yet time each
+// one alone.
+#pragma once
+
+#include <Halide.h>
+#include <sys/types.h>
+
+#include <chrono>
+#include <optional>
+#include <string>
+
+#include "collect/task_plan.h"
+#include "features/featurization.h"
+#include "features/stage_graph.h"
+#include "measure/timing.h"
+
+namespace gnnperf {
+
+struct PreparedSample {
+  StageGraph graph;
+  SplitFeatures features;
+  std::string schedule_source;
+  double autoscheduler_cost = 0;
+  double autoschedule_s = 0;
+  double compile_s = 0;
+};
+
+struct TaskFailure {
+  std::string phase;  // "prepare", "timing"
+  std::string reason;
+};
+
+class SampleProcess {
+ public:
+  enum class Phase { kPreparing, kReady, kTiming, kFinished };
+
+  // Forks the child, which starts preparing at once.
+  SampleProcess(const SampleTask& task, const Halide::Target& target, const TimingPolicy& policy,
+                size_t memory_limit_bytes);
+  ~SampleProcess();
+  SampleProcess(const SampleProcess&) = delete;
+  SampleProcess& operator=(const SampleProcess&) = delete;
+
+  const SampleTask& task() const { return task_; }
+  Phase phase() const { return phase_; }
+  int fd() const { return from_child_; }
+  double seconds_in_phase() const;
+
+  // Consumes what the child wrote; advances the phase on a complete message or exit.
+  void on_readable();
+  // Tells a ready child to start timing.
+  void start_timing();
+  // Kills the child and records `reason` as its failure.
+  void abort(const std::string& reason);
+
+  const std::optional<PreparedSample>& prepared() const { return prepared_; }
+  const std::optional<Timing>& timing() const { return timing_; }
+  const std::optional<TaskFailure>& failure() const { return failure_; }
+
+ private:
+  void handle_message(const std::string& payload);
+  void reap();
+  void enter(Phase p);
+
+  SampleTask task_;
+  pid_t pid_ = -1;
+  int from_child_ = -1, to_child_ = -1, log_fd_ = -1;
+  Phase phase_ = Phase::kPreparing;
+  std::chrono::steady_clock::time_point phase_start_;
+  std::string buffer_;
+  std::optional<PreparedSample> prepared_;
+  std::optional<Timing> timing_;
+  std::optional<TaskFailure> failure_;
+};
+
+}  // namespace gnnperf

@@ -1,0 +1,25 @@
+// The dataset schema. Bump kSchemaVersion with any change to the tables below; a
+// database of another version is refused rather than misread.
+#pragma once
+
+namespace gnnperf {
+
+inline constexpr int kSchemaVersion = 1;
+
+// Tables (documented in docs/dataset.md):
+//   meta          key/value: schema_version
+//   machines      CPU model, cores, Halide target and version of each timing machine
+//   runs          one `gnnperf collect` invocation: machine, command line, parameters
+//   pipelines     one per workload name: family, description, number of stages
+//   stages        per pipeline, in featurization order: Func, definition, 287 algorithm
+//                 features (float32 blob)
+//   edges         per pipeline: producer stage -> consumer stage
+//   schedules     per pipeline, unique by schedule features: 39 x stages float32 blob,
+//                 schedule source, sampling parameters, Adams2019's own cost
+//   measurements  one timing of a schedule in a run; kind is 'sample' (first timing of
+//                 the schedule on that machine), 'repeat' (planned re-timing) or
+//                 'duplicate' (another task found the same schedule again)
+//   failures      a task that produced no timing, with the phase and reason
+extern const char* const kSchemaSql;
+
+}  // namespace gnnperf

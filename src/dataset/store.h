@@ -1,0 +1,107 @@
+// The dataset store: pipelines, stage graphs, schedules and their timings in SQLite.
+//
+// Crash safety: every measured sample is written in one transaction (WAL journal,
+// synchronous=FULL), so `kill -9` loses at most the sample in flight. Work is keyed by
+// task: a rerun of the same command skips every task already stored and so ends with
+// the same rows as an uninterrupted run.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "dataset/sqlite.h"
+#include "features/featurization.h"
+#include "features/stage_graph.h"
+#include "measure/machine.h"
+#include "measure/timing.h"
+#include "sampling/autoscheduler.h"
+
+namespace gnnperf {
+
+// Everything a successful task produced.
+struct SampleRecord {
+  int64_t run_id = 0;
+  std::string task_key;
+  bool planned_repeat = false;
+  std::string pipeline_name, family, description;
+  StageGraph graph;
+  SplitFeatures features;
+  std::string schedule_source;
+  SamplingParams params;
+  bool is_default = false;
+  double autoscheduler_cost = 0;
+  double autoschedule_s = 0, compile_s = 0;
+  Timing timing;
+};
+
+struct FailureRecord {
+  int64_t run_id = 0;
+  std::string task_key, pipeline_name, phase, reason;
+};
+
+struct MachineRow {
+  int64_t id = 0;
+  MachineInfo info;
+};
+
+struct DatasetSummary {
+  int64_t pipelines = 0;
+  int64_t schedules = 0;
+  int64_t samples = 0;       // first timings of a schedule on a machine
+  int64_t measurements = 0;  // all timings, repeats included
+  int64_t failures = 0;
+  int64_t repeat_pairs = 0;  // re-timings compared with the first timing
+  double noise_median_ape = 0;  // fractions: 0.01 = 1%
+  double noise_mean_ape = 0;
+};
+
+// One schedule ready for export or training: the full featurization and its runtime.
+struct StoredSchedule {
+  int64_t pipeline_id = 0, schedule_id = 0;
+  std::string pipeline_name;
+  double runtime_ms = 0;  // fastest timing on the selected machine
+  SplitFeatures features;
+  std::string schedule_source;
+};
+
+class DatasetStore {
+ public:
+  // Opens (creating if allowed) and checks the schema version. Throws DatasetError
+  // with one line naming the problem: unwritable path, not a database, other version.
+  DatasetStore(const std::string& path, bool read_only);
+
+  const std::string& path() const { return path_; }
+
+  // Returns the id of the stored machine equal to `info` (same hardware), adding it if
+  // new. Timings of another machine are refused unless `allow_new_machine`.
+  int64_t machine_for_collection(const MachineInfo& info, bool allow_new_machine);
+  std::vector<MachineRow> machines();
+
+  int64_t begin_run(int64_t machine_id, const std::string& command, const std::string& parameters_json);
+
+  // Task keys already finished (measured or failed), so a rerun can skip them.
+  std::set<std::string> finished_tasks();
+  bool has_measurement(const std::string& task_key);
+
+  // Stores one measured task in a single transaction; returns the kind it was stored as.
+  std::string record_sample(const SampleRecord& record);
+  void record_failure(const FailureRecord& record);
+
+  // Counts and noise floor, optionally for one machine only.
+  DatasetSummary summary(std::optional<int64_t> machine_id);
+
+  // Every schedule with at least one timing on the machine (all machines if unset).
+  std::vector<StoredSchedule> schedules(std::optional<int64_t> machine_id);
+
+  Connection& connection() { return db_; }
+
+ private:
+  int64_t ensure_pipeline(const SampleRecord& record);
+  std::string path_;
+  Connection db_;
+};
+
+}  // namespace gnnperf

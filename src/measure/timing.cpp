@@ -1,0 +1,87 @@
+#include "measure/timing.h"
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <cstring>
+#include <random>
+
+namespace gnnperf {
+namespace {
+
+template <typename T>
+void fill_random(Halide::Buffer<T> buf, std::mt19937& rng) {
+  std::uniform_real_distribution<double> unit(-1.0, 1.0);
+  T* data = buf.data();
+  for (size_t i = 0; i < buf.number_of_elements(); ++i) {
+    double v = unit(rng);
+    if constexpr (std::is_floating_point_v<T>) {
+      data[i] = static_cast<T>(v);
+    } else {
+      data[i] = static_cast<T>(std::abs(v) * 100);  // small non-negative integers
+    }
+  }
+}
+
+Halide::Buffer<> random_buffer(const Halide::Type& type, const std::vector<int>& extents,
+                               std::mt19937& rng) {
+  Halide::Buffer<> buf(type, extents);
+  if (type == Halide::Float(32)) fill_random(Halide::Buffer<float>(buf), rng);
+  else if (type == Halide::Float(64)) fill_random(Halide::Buffer<double>(buf), rng);
+  else if (type == Halide::UInt(8)) fill_random(Halide::Buffer<uint8_t>(buf), rng);
+  else if (type == Halide::UInt(16)) fill_random(Halide::Buffer<uint16_t>(buf), rng);
+  else if (type == Halide::Int(32)) fill_random(Halide::Buffer<int32_t>(buf), rng);
+  else if (type == Halide::Int(16)) fill_random(Halide::Buffer<int16_t>(buf), rng);
+  else if (type == Halide::UInt(32)) fill_random(Halide::Buffer<uint32_t>(buf), rng);
+  else if (type == Halide::Int(8)) fill_random(Halide::Buffer<int8_t>(buf), rng);
+  else std::memset(buf.raw_buffer()->host, 0, buf.size_in_bytes());  // other types: zeros
+  return buf;
+}
+
+double elapsed_ms(std::chrono::steady_clock::time_point start) {
+  return std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
+}
+
+}  // namespace
+
+Timing time_pipeline(Halide::Pipeline& pipeline, BuiltPipeline& built, const TimingPolicy& policy) {
+  auto start = std::chrono::steady_clock::now();
+  std::mt19937 rng(12345);
+  for (auto& in : built.inputs) in.param.set(random_buffer(in.param.type(), in.extents, rng));
+  std::vector<Halide::Buffer<>> outputs;
+  for (auto& out : built.outputs) outputs.emplace_back(out.func.output_types().at(0), out.extents);
+  Halide::Realization realization(outputs);
+
+  auto run_once = [&] {
+    auto t = std::chrono::steady_clock::now();
+    pipeline.realize(realization);
+    return elapsed_ms(t);
+  };
+  const double first_ms = run_once();  // warm-up: page faults, thread pool start-up
+
+  Timing timing;
+  std::vector<double> per_run;
+  if (first_ms >= policy.very_slow_run_ms) {
+    per_run.push_back(first_ms);
+    timing.iterations = 1;
+  } else {
+    const double probe_ms = run_once();
+    timing.iterations = std::max(1, static_cast<int>(std::ceil(policy.min_sample_ms / std::max(probe_ms, 1e-6))));
+    const int samples = probe_ms >= policy.slow_run_ms ? policy.slow_samples : policy.samples;
+    for (int s = 0; s < samples; ++s) {
+      auto t = std::chrono::steady_clock::now();
+      for (int i = 0; i < timing.iterations; ++i) pipeline.realize(realization);
+      per_run.push_back(elapsed_ms(t) / timing.iterations);
+    }
+  }
+  std::sort(per_run.begin(), per_run.end());
+  timing.samples = static_cast<int>(per_run.size());
+  timing.min_ms = per_run.front();
+  timing.max_ms = per_run.back();
+  const size_t mid = per_run.size() / 2;
+  timing.median_ms = per_run.size() % 2 ? per_run[mid] : 0.5 * (per_run[mid - 1] + per_run[mid]);
+  timing.seconds = elapsed_ms(start) / 1000.0;
+  return timing;
+}
+
+}  // namespace gnnperf

@@ -1,0 +1,145 @@
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+
+#include "dataset/sample_export.h"
+#include "dataset/schema.h"
+#include "dataset/store.h"
+#include "test_support.h"
+
+namespace gnnperf {
+namespace {
+
+MachineInfo machine(const std::string& cpu) { return {cpu, 2, "x86-64-linux-avx2", "14.0.0", "host"}; }
+
+// A two-stage pipeline "p" with a schedule whose features are all `value`.
+SampleRecord record(int64_t run, const std::string& key, float value, double ms) {
+  SampleRecord r;
+  r.run_id = run;
+  r.task_key = key;
+  r.pipeline_name = "p";
+  r.family = "test";
+  r.description = "two stages";
+  r.graph.stages = {{"out", 0}, {"in", 0}};
+  r.graph.edges = {{1, 0}};
+  r.features.num_stages = 2;
+  r.features.schedule.assign(2 * kScheduleFeatures, value);
+  r.features.algorithm.assign(2 * kAlgorithmFeatures, 7.f);
+  r.schedule_source = "// schedule";
+  r.timing.min_ms = r.timing.median_ms = r.timing.max_ms = ms;
+  r.timing.samples = 10;
+  r.timing.iterations = 1;
+  return r;
+}
+
+TEST(DatasetStore, StoresSamplesDetectsDuplicatesAndMeasuresNoise) {
+  const std::string db = test::scratch_dir("store") + "/d.db";
+  DatasetStore store(db, false);
+  const int64_t m = store.machine_for_collection(machine("cpu A"), false);
+  const int64_t run = store.begin_run(m, "test", "{}");
+  EXPECT_EQ(store.record_sample(record(run, "k1", 1.f, 10.0)), "sample");
+  EXPECT_EQ(store.record_sample(record(run, "k2", 2.f, 20.0)), "sample");
+  EXPECT_EQ(store.record_sample(record(run, "k3", 1.f, 11.0)), "duplicate");
+  auto repeat = record(run, "k1/repeat", 2.f, 19.0);
+  repeat.planned_repeat = true;
+  EXPECT_EQ(store.record_sample(repeat), "repeat");
+  store.record_failure({run, "k4", "p", "compile", "boom"});
+  EXPECT_THROW(store.record_sample(record(run, "k1", 3.f, 1.0)), DatasetError);  // key reused
+
+  const DatasetSummary s = store.summary(std::nullopt);
+  EXPECT_EQ(s.pipelines, 1);
+  EXPECT_EQ(s.schedules, 2);
+  EXPECT_EQ(s.samples, 2);
+  EXPECT_EQ(s.measurements, 4);
+  EXPECT_EQ(s.failures, 1);
+  EXPECT_EQ(s.repeat_pairs, 2);
+  EXPECT_NEAR(s.noise_median_ape, (0.1 + 0.05) / 2, 1e-9);  // |11-10|/10 and |19-20|/20
+  EXPECT_NEAR(s.noise_mean_ape, 0.075, 1e-9);
+  EXPECT_EQ(store.finished_tasks(), (std::set<std::string>{"k1", "k2", "k3", "k1/repeat", "k4"}));
+
+  // The fastest timing represents the schedule.
+  const auto schedules = store.schedules(std::nullopt);
+  ASSERT_EQ(schedules.size(), 2u);
+  EXPECT_DOUBLE_EQ(schedules[0].runtime_ms, 10.0);
+  EXPECT_DOUBLE_EQ(schedules[1].runtime_ms, 19.0);
+  EXPECT_EQ(schedules[0].features.algorithm.size(), 2u * kAlgorithmFeatures);
+}
+
+TEST(DatasetStore, RefusesAnotherMachineUnlessAskedAndKeepsTheirTimingsApart) {
+  const std::string db = test::scratch_dir("machines") + "/d.db";
+  DatasetStore store(db, false);
+  const int64_t a = store.machine_for_collection(machine("cpu A"), false);
+  EXPECT_EQ(store.machine_for_collection(machine("cpu A"), false), a);
+  try {
+    store.machine_for_collection(machine("cpu B"), false);
+    FAIL() << "expected a refusal";
+  } catch (const DatasetError& e) {
+    EXPECT_NE(std::string(e.what()).find("--separate-machine"), std::string::npos);
+  }
+  const int64_t b = store.machine_for_collection(machine("cpu B"), true);
+  EXPECT_NE(a, b);
+  store.record_sample(record(store.begin_run(a, "t", "{}"), "a1", 1.f, 10.0));
+  // Same schedule on machine B: a first timing there, not a repeat of A's.
+  EXPECT_EQ(store.record_sample(record(store.begin_run(b, "t", "{}"), "b1", 1.f, 30.0)), "sample");
+  EXPECT_EQ(store.summary(a).samples, 1);
+  EXPECT_EQ(store.summary(b).samples, 1);
+  EXPECT_EQ(store.summary(b).repeat_pairs, 0);
+  EXPECT_DOUBLE_EQ(store.schedules(b).at(0).runtime_ms, 30.0);
+}
+
+TEST(DatasetStore, RefusesAPipelineThatChangedUnderTheSameName) {
+  const std::string db = test::scratch_dir("changed") + "/d.db";
+  DatasetStore store(db, false);
+  const int64_t run = store.begin_run(store.machine_for_collection(machine("cpu"), false), "t", "{}");
+  store.record_sample(record(run, "a", 1.f, 1.0));
+  auto changed = record(run, "b", 2.f, 1.0);
+  changed.features.algorithm[3] = 99.f;
+  EXPECT_THROW(store.record_sample(changed), DatasetError);
+  EXPECT_EQ(store.summary(std::nullopt).measurements, 1);  // the failed transaction left nothing
+}
+
+TEST(DatasetStore, ClearErrorsForBadFiles) {
+  const std::string dir = test::scratch_dir("bad");
+  auto message = [](const std::string& path, bool read_only) {
+    try {
+      DatasetStore s(path, read_only);
+    } catch (const DatasetError& e) {
+      return std::string(e.what());
+    }
+    return std::string("no error");
+  };
+  test::write_file(dir + "/garbage.db", std::string(4096, 'x'));
+  EXPECT_NE(message(dir + "/garbage.db", false).find("is not a gnnperf dataset"), std::string::npos);
+  EXPECT_NE(message(dir + "/missing.db", true).find("does not exist"), std::string::npos);
+  EXPECT_NE(message(dir + "/no/such/dir/d.db", false).find("cannot open database"), std::string::npos);
+  {
+    DatasetStore s(dir + "/old.db", false);
+    s.connection().exec("UPDATE meta SET value = '99' WHERE key = 'schema_version'");
+  }
+  EXPECT_NE(message(dir + "/old.db", true).find("schema version 99"), std::string::npos);
+}
+
+TEST(SampleExport, WritesHalideSampleLayout) {
+  const std::string dir = test::scratch_dir("export");
+  DatasetStore store(dir + "/d.db", false);
+  const int64_t run = store.begin_run(store.machine_for_collection(machine("cpu"), false), "t", "{}");
+  store.record_sample(record(run, "a", 1.f, 2.5));
+  ASSERT_EQ(export_samples(store, dir + "/out", std::nullopt), 1);
+  std::ifstream list(dir + "/out/samples.txt");
+  std::string path;
+  std::getline(list, path);
+  std::ifstream in(path, std::ios::binary);
+  std::vector<char> bytes((std::istreambuf_iterator<char>(in)), {});
+  ASSERT_EQ(bytes.size(), 2u * kStageBytes + 12);
+  float first_sched, first_algo, runtime;
+  std::memcpy(&first_sched, bytes.data(), 4);
+  std::memcpy(&first_algo, bytes.data() + kScheduleFeatures * 4, 4);
+  std::memcpy(&runtime, bytes.data() + 2 * kStageBytes, 4);
+  EXPECT_EQ(first_sched, 1.f);
+  EXPECT_EQ(first_algo, 7.f);
+  EXPECT_FLOAT_EQ(runtime, 2.5f);
+}
+
+}  // namespace
+}  // namespace gnnperf

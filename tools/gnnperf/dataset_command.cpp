@@ -1,0 +1,82 @@
+#include <fmt/format.h>
+
+#include <nlohmann/json.hpp>
+#include <optional>
+
+#include "commands.h"
+#include "dataset/sample_export.h"
+#include "dataset/store.h"
+
+namespace gnnperf::cli {
+namespace {
+
+struct DatasetOptions {
+  std::string db;
+  std::string out;
+  bool json = false;
+  int64_t machine = 0;  // 0: all machines
+  std::optional<int64_t> selected_machine() const {
+    return machine > 0 ? std::optional<int64_t>(machine) : std::nullopt;
+  }
+};
+
+int print_info(const DatasetOptions& o) {
+  DatasetStore store(o.db, /*read_only=*/true);
+  const DatasetSummary s = store.summary(o.selected_machine());
+  const auto machines = store.machines();
+  if (o.json) {
+    nlohmann::json j = {{"samples", s.samples},         {"pipelines", s.pipelines},
+                        {"schedules", s.schedules},     {"measurements", s.measurements},
+                        {"failures", s.failures},       {"repeat_pairs", s.repeat_pairs},
+                        {"noise_median_ape", s.noise_median_ape}, {"noise_mean_ape", s.noise_mean_ape}};
+    for (const auto& m : machines) {
+      j["machines"].push_back({{"id", m.id}, {"cpu_model", m.info.cpu_model}, {"cores", m.info.cores},
+                               {"halide_target", m.info.halide_target},
+                               {"halide_version", m.info.halide_version}});
+    }
+    fmt::print("{}\n", j.dump(2));
+    return 0;
+  }
+  fmt::print("dataset {}{}\n", o.db, o.machine ? fmt::format(" (machine {})", o.machine) : "");
+  fmt::print("  samples       {} (first timings of a schedule)\n", s.samples);
+  fmt::print("  schedules     {}\n", s.schedules);
+  fmt::print("  pipelines     {}\n", s.pipelines);
+  fmt::print("  measurements  {} (with repeats)\n", s.measurements);
+  fmt::print("  failures      {}\n", s.failures);
+  fmt::print("  noise floor   {:.2f}% median, {:.2f}% mean absolute difference over {} repeats\n",
+             100 * s.noise_median_ape, 100 * s.noise_mean_ape, s.repeat_pairs);
+  for (const auto& m : machines) {
+    fmt::print("  machine {}     {}, {} cores, Halide {} {}\n", m.id, m.info.cpu_model, m.info.cores,
+               m.info.halide_version, m.info.halide_target);
+  }
+  return 0;
+}
+
+int export_dataset(const DatasetOptions& o) {
+  DatasetStore store(o.db, /*read_only=*/true);
+  const int64_t n = export_samples(store, o.out, o.selected_machine());
+  fmt::print("wrote {} .sample files to {} (list: {}/samples.txt)\n", n, o.out, o.out);
+  return 0;
+}
+
+}  // namespace
+
+void add_dataset_command(CLI::App& app, Runner& run) {
+  auto* cmd = app.add_subcommand("dataset", "Inspect or export a dataset");
+  cmd->require_subcommand(1);
+  auto o = std::make_shared<DatasetOptions>();
+
+  auto* info = cmd->add_subcommand("info", "Counts and noise floor");
+  info->add_option("--db", o->db, "SQLite dataset")->required();
+  info->add_flag("--json", o->json, "Print JSON (errors as fractions: 0.01 = 1%)");
+  info->add_option("--machine", o->machine, "Only this machine's timings (see the machine ids listed)");
+  info->callback([&run, o] { run = [o] { return print_info(*o); }; });
+
+  auto* exp = cmd->add_subcommand("export", "Write Halide .sample files for retrain_cost_model");
+  exp->add_option("--db", o->db, "SQLite dataset")->required();
+  exp->add_option("--out", o->out, "Output directory")->required();
+  exp->add_option("--machine", o->machine, "Only this machine's timings");
+  exp->callback([&run, o] { run = [o] { return export_dataset(*o); }; });
+}
+
+}  // namespace gnnperf::cli
