@@ -118,7 +118,7 @@ TEST(Collect, SmallCollectionHasExpectedRowsAndPlausibleRuntimes) {
 
 TEST(Collect, KillNineThenResumeEndsWithTheUninterruptedCount) {
   const std::string dir = test::scratch_dir("resume");
-  const std::vector<std::string> args{"--workloads", "random:2:300", "--schedules", "4", "--seed", "3"};
+  const std::vector<std::string> args{"--workloads", "random:1:24,random:1:55", "--schedules", "4", "--seed", "3"};
   auto command = [&](const std::string& db) {
     std::vector<std::string> a{"collect", "--db", db};
     a.insert(a.end(), args.begin(), args.end());
@@ -151,7 +151,7 @@ TEST(Collect, KillNineThenResumeEndsWithTheUninterruptedCount) {
 TEST(Collect, CtrlCStopsCleanlyAndKeepsWhatWasStored) {
   const std::string dir = test::scratch_dir("sigint");
   const std::string db = dir + "/d.db";
-  const std::vector<std::string> cmd{"collect", "--db", db, "--workloads", "random:3:900", "--schedules", "3"};
+  const std::vector<std::string> cmd{"collect", "--db", db, "--workloads", "random:1:24,random:1:55,random:1:36", "--schedules", "3"};
   const pid_t pid = spawn_gnnperf(cmd, dir);
   wait_for_measurements(db, 1);
   const int64_t stored = count(db, "SELECT count(*) FROM measurements");
@@ -168,7 +168,7 @@ TEST(Collect, ExportFeedsHalidesRetrainCostModel) {
   const std::string dir = test::scratch_dir("export");
   const std::string db = dir + "/d.db";
   // retrain_cost_model skips pipelines with fewer than 8 distinct schedules.
-  auto r = run_gnnperf("collect --db " + db + " --workloads random:1:41 --schedules 11 --seed 5");
+  auto r = run_gnnperf("collect --db " + db + " --workloads random:1:36 --schedules 11 --seed 5");
   ASSERT_EQ(r.exit_code, 0) << r.err;
   auto e = run_gnnperf("dataset export --db " + db + " --out " + dir + "/samples");
   ASSERT_EQ(e.exit_code, 0) << e.err;

@@ -6,6 +6,7 @@
 
 #include "features/featurization.h"
 #include "features/stage_graph.h"
+#include "measure/host_target.h"
 #include "sampling/autoscheduler.h"
 #include "workloads/registry.h"
 
@@ -20,7 +21,7 @@ void expect_graph_matches_featurization(const Workload& w) {
   const StageGraph graph = build_stage_graph(outputs);
   Halide::Pipeline pipeline = built.pipeline();
   // Greedy and deterministic: beam 1 without dropout.
-  const auto result = autoschedule(pipeline, Halide::get_host_target(), {1, 100, 0, 2});
+  const auto result = autoschedule(pipeline, host_target(), {1, 100, 0, 2});
   ASSERT_EQ(result.featurization.size() % kStageBytes, 0u);
   EXPECT_EQ(graph.stages.size(), result.featurization.size() / kStageBytes);
   std::set<std::pair<int, int>> unique(graph.edges.begin(), graph.edges.end());

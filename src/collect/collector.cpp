@@ -13,6 +13,7 @@
 #include "collect/sample_process.h"
 #include "collect/task_plan.h"
 #include "dataset/store.h"
+#include "measure/host_target.h"
 #include "measure/machine.h"
 #include "workloads/registry.h"
 
@@ -140,7 +141,7 @@ CollectReport collect(const CollectOptions& o) {
                                      {"default_beam", kDefaultBeam}};
   const int64_t run_id = store.begin_run(machine_id, o.command_line, parameters.dump());
 
-  const Halide::Target target = Halide::get_host_target();
+  const Halide::Target target = host_target();
   const TimingPolicy policy;
   InterruptGuard guard;
   ProgressLine progress("collect", report.planned);

@@ -5,6 +5,8 @@
 #include <unistd.h>
 
 #include <fstream>
+
+#include "measure/host_target.h"
 #include <map>
 
 namespace gnnperf {
@@ -35,7 +37,7 @@ MachineInfo describe_this_machine() {
   info.cpu_model = fmt::format("{} (family {} model {} stepping {})", cpu["model name"],
                                cpu["cpu family"], cpu["model"], cpu["stepping"]);
   info.cores = static_cast<int>(sysconf(_SC_NPROCESSORS_ONLN));
-  info.halide_target = Halide::get_host_target().to_string();
+  info.halide_target = host_target().to_string();
   info.halide_version = GNNPERF_HALIDE_VERSION;  // from Halide's CMake package
   char host[256] = {};
   gethostname(host, sizeof host - 1);
