@@ -12,11 +12,20 @@ namespace gnnperf {
 // BERT-base), in a stable order. Random pipelines are not listed here.
 const std::vector<Workload>& named_workloads();
 
-// Resolves a comma-separated spec of names, globs ("resnet50.*") and random sets
-// ("random:N" or "random:N:SEED", which expands to N pipelines "random:<seed+i>").
-// Single random pipelines may also be named directly as "random:SEED".
-// Throws std::invalid_argument naming the first item that matches nothing.
+// Resolves a comma-separated spec. Each item is one of:
+//   - an exact name ("resnet50.conv2_1a");
+//   - a glob with * and ? over the named workloads ("resnet50.*", "*.block?");
+//   - "random:N": N random pipelines with seeds 1..N;
+//   - "random:N:SEED": N random pipelines with seeds SEED..SEED+N-1.
+// Random pipelines are named "random:<seed>", so one pipeline is "random:1:SEED" (the
+// two-part form is always a count; find_workload accepts the pipeline's own name).
+// Throws std::invalid_argument naming the first item that is malformed or matches nothing.
 // The result has no duplicates and keeps the order of the spec.
 std::vector<Workload> resolve_workloads(const std::string& spec);
+
+// The workload with exactly this name, including random pipelines by their name
+// "random:<seed>" (so a stored name always rebuilds the same pipeline).
+// Throws std::invalid_argument for an unknown name.
+Workload find_workload(const std::string& name);
 
 }  // namespace gnnperf

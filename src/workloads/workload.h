@@ -34,7 +34,7 @@ struct BuiltPipeline {
 };
 
 struct Workload {
-  std::string name;         // e.g. "resnet50.conv2_1", "random:17:42"
+  std::string name;         // e.g. "resnet50.conv2_1a", "random:42"
   std::string family;       // e.g. "conv", "depthwise", "transformer", "random"
   std::string description;  // one line: op and shapes, for `gnnperf workloads`
   std::function<BuiltPipeline()> build;
