@@ -4,6 +4,7 @@ set -euo pipefail
 packages=(
   build-essential cmake ninja-build pkg-config git xz-utils
   libhalide14-0-dev
+  libtorch-dev libopenblas0-pthread
   libsqlite3-dev sqlite3
   libcli11-dev nlohmann-json3-dev libfmt-dev libspdlog-dev
   libgtest-dev libgmock-dev libbenchmark-dev
@@ -11,7 +12,6 @@ packages=(
 )
 missing=()
 for p in "${packages[@]}"; do
-  [[ "$p" == \#* ]] && continue
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
 done
 if ((${#missing[@]})); then

@@ -195,6 +195,11 @@ TEST(Collect, BadInputGetsOneClearLine) {
                         "unknown workload 'resnet51.conv1'");
   expect_one_line_error(run_gnnperf("collect --db " + dir + "/a.db --workloads 'random:0' --schedules 1"),
                         "random:0");
+  expect_one_line_error(run_gnnperf("collect --db " + dir + "/a.db --workloads conv2d:3:0:56:3:1 --schedules 1"),
+                        "sizes must be positive");
+  expect_one_line_error(run_gnnperf("collect --db " + dir + "/a.db --workloads conv2d:3:64:56 --schedules 1"),
+                        "malformed conv2d workload spec");
+  EXPECT_FALSE(std::filesystem::exists(dir + "/a.db"));  // refused before anything is created
   expect_one_line_error(run_gnnperf("collect --db /no/such/dir/a.db --workloads resnet18.fc --schedules 1"),
                         "cannot open database");
   test::write_file(dir + "/corrupt.db", "this is not sqlite at all, just text that is long enough........");

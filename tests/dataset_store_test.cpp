@@ -1,5 +1,6 @@
 #include <gtest/gtest.h>
 
+#include <cstring>
 #include <filesystem>
 #include <fstream>
 
@@ -63,7 +64,11 @@ TEST(DatasetStore, StoresSamplesDetectsDuplicatesAndMeasuresNoise) {
   ASSERT_EQ(schedules.size(), 2u);
   EXPECT_DOUBLE_EQ(schedules[0].runtime_ms, 10.0);
   EXPECT_DOUBLE_EQ(schedules[1].runtime_ms, 19.0);
-  EXPECT_EQ(schedules[0].features.algorithm.size(), 2u * kAlgorithmFeatures);
+  EXPECT_EQ(schedules[0].schedule.size(), 2u * kScheduleFeatures);
+  const auto pipelines = store.pipelines(std::nullopt);
+  ASSERT_EQ(pipelines.size(), 1u);
+  EXPECT_EQ(pipelines[0].algorithm.size(), 2u * kAlgorithmFeatures);
+  EXPECT_EQ(pipelines[0].edges, (std::vector<std::pair<int, int>>{{1, 0}}));
 }
 
 TEST(DatasetStore, RefusesAnotherMachineUnlessAskedAndKeepsTheirTimingsApart) {

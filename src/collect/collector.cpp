@@ -122,7 +122,7 @@ CollectReport collect(const CollectOptions& o) {
   const MachineInfo machine = describe_this_machine();
   const int64_t machine_id = store.machine_for_collection(machine, o.separate_machine);
 
-  PlanRequest request{o.seed, o.schedules, o.parallelism, machine_id};
+  PlanRequest request{o.seed, o.schedules, o.parallelism, machine_id, o.default_beam};
   const std::vector<SampleTask> tasks = plan_tasks(workloads, request);
   const std::set<std::string> finished = store.finished_tasks();
   std::deque<SampleTask> pending, repeats;
@@ -138,7 +138,7 @@ CollectReport collect(const CollectOptions& o) {
   const nlohmann::json parameters = {{"workloads", o.workloads}, {"schedules", o.schedules},
                                      {"seed", o.seed},           {"jobs", o.jobs},
                                      {"parallelism", o.parallelism}, {"timeout_s", o.timeout_s},
-                                     {"default_beam", kDefaultBeam}};
+                                     {"default_beam", o.default_beam}};
   const int64_t run_id = store.begin_run(machine_id, o.command_line, parameters.dump());
 
   const Halide::Target target = host_target();

@@ -5,12 +5,15 @@
 #include <map>
 #include <string>
 
+#include "collect/task_plan.h"
+
 namespace gnnperf {
 
 struct CollectOptions {
   std::string db_path;
   std::string workloads;  // spec, see workloads/registry.h
   int schedules = 10;     // randomized schedules per pipeline (plus its default)
+  int default_beam = kDefaultBeam;
   uint64_t seed = 1;
   int jobs = 2;           // tasks prepared (autoscheduled + compiled) at once
   int parallelism = 2;    // cores for the autoscheduler and threads for timing

@@ -101,7 +101,7 @@ double seconds_since(Clock::time_point t) {
     char go = 0;
     if (read(in, &go, 1) != 1) _exit(0);  // the parent gave up on this task
     phase = "timing";
-    const Timing t = time_pipeline(pipeline, built, policy);
+    const Timing t = time_pipeline(pipeline, built, target, policy);
     send(out, {{"type", "timed"},
                {"min_ms", t.min_ms},
                {"median_ms", t.median_ms},

@@ -13,30 +13,36 @@ uint64_t hash_text(const std::string& text) {
   return h;
 }
 
-// A spread of autoscheduler settings: mostly near-random greedy passes (how Halide's
-// autotune_loop.sh makes training data), some milder dropout and small beams for
-// good schedules. Choices use raw engine output so they do not depend on the
-// standard library's distribution implementations.
+// A spread of autoscheduler settings. Half the tasks steer Adams2019 with a randomly
+// weighted cost model (varied schedules, good and bad: seeds and dropout alone give a
+// handful of distinct schedules for a small pipeline); the rest use the stock weights
+// with random dropout and small beams (schedules near what the autoscheduler picks).
+// Choices use raw engine output so they do not depend on the standard library's
+// distribution implementations.
 SamplingParams randomized_params(uint64_t task_hash, int parallelism) {
   std::mt19937_64 rng(task_hash);
   SamplingParams p;
   p.parallelism = parallelism;
   p.seed = rng() % 1000000007ULL;
+  const uint64_t weights_seed = rng() | 1;  // never 0, which means the stock weights
   switch (rng() % 10) {
-    case 0: case 1: case 2: case 3: case 4: case 5:
+    case 0: case 1: case 2: case 3:
+      p.beam_size = 1, p.random_dropout = 100, p.weights_seed = weights_seed;
+      break;
+    case 4:
+      p.beam_size = 1, p.random_dropout = 50, p.weights_seed = weights_seed;
+      break;
+    case 5:
       p.beam_size = 1, p.random_dropout = 1;
       break;
     case 6:
       p.beam_size = 1, p.random_dropout = 10;
       break;
     case 7:
-      p.beam_size = 1, p.random_dropout = 50;
+      p.beam_size = 1, p.random_dropout = 30;
       break;
-    case 8:
+    default:  // a random-weights search with beam 2 averaged 25 s: too slow to sample
       p.beam_size = 2, p.random_dropout = 50;
-      break;
-    default:
-      p.beam_size = 2, p.random_dropout = 90;
       break;
   }
   return p;
@@ -47,14 +53,14 @@ SamplingParams randomized_params(uint64_t task_hash, int parallelism) {
 std::vector<SampleTask> plan_tasks(const std::vector<Workload>& workloads, const PlanRequest& request) {
   std::vector<SampleTask> tasks, repeats;
   auto prefix = [&](const Workload& w) {
-    return fmt::format("m{}/s{}/{}", request.machine_id, request.seed, w.name);
+    return fmt::format("m{}/p{}/s{}/{}", request.machine_id, request.parallelism, request.seed, w.name);
   };
   for (const auto& w : workloads) {
     SampleTask reference;
-    reference.key = prefix(w) + "/default";
+    reference.key = fmt::format("{}/default-b{}", prefix(w), request.default_beam);
     reference.workload = &w;
     reference.is_default = true;
-    reference.params = {kDefaultBeam, 100, 0, request.parallelism};
+    reference.params = {request.default_beam, 100, 0, request.parallelism};
     tasks.push_back(reference);
   }
   // Round-robin over pipelines, so that a collection stopped part-way (and resumed in a

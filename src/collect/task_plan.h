@@ -21,16 +21,18 @@ struct SampleTask {
   std::string repeat_of;
 };
 
+// Beam of each pipeline's deterministic reference schedule. Halide's own default (32)
+// took 135 s for one 3x3 conv on 2 cores and beam 4 up to 86 s on ResNet convs, too
+// slow for hundreds of pipelines; the greedy pass (beam 1) takes 0.1 to 3 s.
+inline constexpr int kDefaultBeam = 1;
+
 struct PlanRequest {
   uint64_t seed = 1;
   int schedules_per_pipeline = 10;  // randomized schedules; the default comes on top
   int parallelism = 2;
   int64_t machine_id = 0;
+  int default_beam = kDefaultBeam;
 };
-
-// Beam used for each pipeline's reference schedule. Halide's own default (32) took
-// 135 s for one 3x3 conv here; beam 4 took 3 s and chose the same schedule as beam 8.
-inline constexpr int kDefaultBeam = 4;
 
 // Roughly one task in `kRepeatEvery` is timed again at the end of the run.
 inline constexpr int kRepeatEvery = 20;

@@ -45,6 +45,7 @@ CREATE TABLE schedules(
   beam_size INTEGER NOT NULL,
   random_dropout INTEGER NOT NULL,
   seed INTEGER NOT NULL,
+  weights_seed INTEGER NOT NULL,
   is_default INTEGER NOT NULL,
   autoscheduler_cost REAL NOT NULL,
   UNIQUE(pipeline_id, feature_hash));

@@ -15,7 +15,8 @@ inline constexpr int kSchemaVersion = 1;
 //                 features (float32 blob)
 //   edges         per pipeline: producer stage -> consumer stage
 //   schedules     per pipeline, unique by schedule features: 39 x stages float32 blob,
-//                 schedule source, sampling parameters, Adams2019's own cost
+//                 schedule source, sampling parameters (weights_seed 0 = stock
+//                 cost-model weights), Adams2019's own cost
 //   measurements  one timing of a schedule in a run; kind is 'sample' (first timing of
 //                 the schedule on that machine), 'repeat' (planned re-timing) or
 //                 'duplicate' (another task found the same schedule again)

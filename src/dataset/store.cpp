@@ -5,7 +5,6 @@
 
 #include <algorithm>
 #include <cmath>
-#include <map>
 
 #include "dataset/schema.h"
 
@@ -28,7 +27,7 @@ std::string machine_text(const MachineInfo& m) {
   return fmt::format("CPU '{}', target '{}'", m.cpu_model, m.halide_target);
 }
 
-// Appends "AND <column> = ?" when a machine is selected; binds happen at the caller.
+// " AND <column> = <id>" when a machine is selected (ids are integers we produced).
 std::string machine_filter(const std::optional<int64_t>& machine_id, const char* column) {
   return machine_id ? fmt::format(" AND {} = {}", column, *machine_id) : std::string();
 }
@@ -54,9 +53,8 @@ DatasetStore::DatasetStore(const std::string& path, bool read_only)
     auto q = db_.prepare("SELECT count(*) FROM sqlite_master WHERE type = 'table'");
     q.step();
     tables = q.integer(0);
-  } catch (const DatasetError& e) {
-    throw DatasetError(fmt::format("'{}' is not a gnnperf dataset ({})", path,
-                                   std::string(e.what()).substr(16)));
+  } catch (const DatasetError&) {
+    throw DatasetError(fmt::format("'{}' is not a gnnperf dataset ({})", path, sqlite3_errmsg(db_.handle())));
   }
   if (!read_only) {
     if (sqlite3_db_readonly(db_.handle(), "main") == 1) {
@@ -221,8 +219,8 @@ std::string DatasetStore::record_sample(const SampleRecord& r) {
     if (timed_here.step()) kind = r.planned_repeat ? "repeat" : "duplicate";
   } else {
     db_.prepare("INSERT INTO schedules(pipeline_id, feature_hash, schedule_features, schedule_source, "
-                "beam_size, random_dropout, seed, is_default, autoscheduler_cost) "
-                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)")
+                "beam_size, random_dropout, seed, weights_seed, is_default, autoscheduler_cost) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
         .bind(1, pipeline_id)
         .bind(2, hash)
         .bind(3, std::span<const float>(r.features.schedule))
@@ -230,8 +228,9 @@ std::string DatasetStore::record_sample(const SampleRecord& r) {
         .bind(5, int64_t{r.params.beam_size})
         .bind(6, int64_t{r.params.random_dropout})
         .bind(7, static_cast<int64_t>(r.params.seed))
-        .bind(8, int64_t{r.is_default})
-        .bind(9, r.autoscheduler_cost)
+        .bind(8, static_cast<int64_t>(r.params.weights_seed))
+        .bind(9, int64_t{r.is_default})
+        .bind(10, r.autoscheduler_cost)
         .step();
     schedule_id = db_.last_insert_id();
   }
@@ -306,34 +305,50 @@ DatasetSummary DatasetStore::summary(std::optional<int64_t> machine_id) {
   return s;
 }
 
-std::vector<StoredSchedule> DatasetStore::schedules(std::optional<int64_t> machine_id) {
-  std::map<int64_t, std::vector<float>> algorithm;  // per pipeline, loaded once
-  auto stages = db_.prepare("SELECT algorithm_features FROM stages WHERE pipeline_id = ? ORDER BY idx");
+std::vector<StoredPipeline> DatasetStore::pipelines(std::optional<int64_t> machine_id) {
   auto q = db_.prepare(
-      "SELECT p.id, p.name, p.num_stages, sc.id, sc.schedule_features, min(m.min_ms), sc.schedule_source "
-      "FROM schedules sc JOIN pipelines p ON sc.pipeline_id = p.id "
-      "JOIN measurements m ON m.schedule_id = sc.id JOIN runs r ON m.run_id = r.id WHERE 1" +
-      machine_filter(machine_id, "r.machine_id") + " GROUP BY sc.id ORDER BY p.id, sc.id");
+      "SELECT id, name, family, num_stages FROM pipelines WHERE id IN (SELECT sc.pipeline_id FROM "
+      "schedules sc JOIN measurements m ON m.schedule_id = sc.id JOIN runs r ON m.run_id = r.id WHERE 1" +
+      machine_filter(machine_id, "r.machine_id") + ") ORDER BY id");
+  auto stages = db_.prepare(
+      "SELECT algorithm_features, func_name, definition FROM stages WHERE pipeline_id = ? ORDER BY idx");
+  auto edges = db_.prepare("SELECT producer, consumer FROM edges WHERE pipeline_id = ? ORDER BY producer, consumer");
+  std::vector<StoredPipeline> out;
+  while (q.step()) {
+    StoredPipeline p;
+    p.id = q.integer(0);
+    p.name = q.text(1);
+    p.family = q.text(2);
+    p.num_stages = static_cast<int>(q.integer(3));
+    stages.reset();
+    stages.bind(1, p.id);
+    while (stages.step()) {
+      auto f = stages.floats(0);
+      p.algorithm.insert(p.algorithm.end(), f.begin(), f.end());
+      p.stage_names.push_back(StageNode{stages.text(1), static_cast<int>(stages.integer(2))}.name());
+    }
+    edges.reset();
+    edges.bind(1, p.id);
+    while (edges.step()) p.edges.emplace_back(static_cast<int>(edges.integer(0)), static_cast<int>(edges.integer(1)));
+    out.push_back(std::move(p));
+  }
+  return out;
+}
+
+std::vector<StoredSchedule> DatasetStore::schedules(std::optional<int64_t> machine_id) {
+  auto q = db_.prepare(
+      "SELECT sc.pipeline_id, sc.id, min(m.min_ms), sc.schedule_features, sc.schedule_source, sc.is_default "
+      "FROM schedules sc JOIN measurements m ON m.schedule_id = sc.id JOIN runs r ON m.run_id = r.id WHERE 1" +
+      machine_filter(machine_id, "r.machine_id") + " GROUP BY sc.id ORDER BY sc.pipeline_id, sc.id");
   std::vector<StoredSchedule> out;
   while (q.step()) {
     StoredSchedule s;
     s.pipeline_id = q.integer(0);
-    s.pipeline_name = q.text(1);
-    s.schedule_id = q.integer(3);
-    s.runtime_ms = q.real(5);
-    s.features.num_stages = static_cast<int>(q.integer(2));
-    s.features.schedule = q.floats(4);
-    s.schedule_source = q.text(6);
-    auto [it, inserted] = algorithm.try_emplace(s.pipeline_id);
-    if (inserted) {
-      stages.reset();
-      stages.bind(1, s.pipeline_id);
-      while (stages.step()) {
-        auto f = stages.floats(0);
-        it->second.insert(it->second.end(), f.begin(), f.end());
-      }
-    }
-    s.features.algorithm = it->second;
+    s.schedule_id = q.integer(1);
+    s.runtime_ms = q.real(2);
+    s.schedule = q.floats(3);
+    s.schedule_source = q.text(4);
+    s.is_default = q.integer(5) != 0;
     out.push_back(std::move(s));
   }
   return out;

@@ -58,13 +58,23 @@ struct DatasetSummary {
   double noise_mean_ape = 0;
 };
 
-// One schedule ready for export or training: the full featurization and its runtime.
+// A pipeline with its stage graph and algorithm features (shared by its schedules).
+struct StoredPipeline {
+  int64_t id = 0;
+  std::string name, family;
+  int num_stages = 0;
+  std::vector<float> algorithm;  // num_stages * kAlgorithmFeatures
+  std::vector<std::pair<int, int>> edges;
+  std::vector<std::string> stage_names;  // StageNode::name() of each stage
+};
+
+// One timed schedule: its schedule features and runtime.
 struct StoredSchedule {
   int64_t pipeline_id = 0, schedule_id = 0;
-  std::string pipeline_name;
-  double runtime_ms = 0;  // fastest timing on the selected machine
-  SplitFeatures features;
+  double runtime_ms = 0;         // fastest timing on the selected machine
+  std::vector<float> schedule;   // num_stages * kScheduleFeatures
   std::string schedule_source;
+  bool is_default = false;
 };
 
 class DatasetStore {
@@ -93,7 +103,9 @@ class DatasetStore {
   // Counts and noise floor, optionally for one machine only.
   DatasetSummary summary(std::optional<int64_t> machine_id);
 
-  // Every schedule with at least one timing on the machine (all machines if unset).
+  // Pipelines with at least one timing on the machine (all machines if unset), by id.
+  std::vector<StoredPipeline> pipelines(std::optional<int64_t> machine_id);
+  // Every schedule with at least one timing on the machine, by pipeline then schedule id.
   std::vector<StoredSchedule> schedules(std::optional<int64_t> machine_id);
 
   Connection& connection() { return db_; }

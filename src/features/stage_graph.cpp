@@ -1,5 +1,7 @@
 #include "features/stage_graph.h"
 
+#include <Halide.h>
+
 #include <algorithm>
 #include <map>
 #include <set>

@@ -6,11 +6,13 @@
 // order lets a stage's node in the GNN line up with its row of the featurization.
 #pragma once
 
-#include <Halide.h>
-
 #include <string>
 #include <utility>
 #include <vector>
+
+namespace Halide {
+class Func;
+}  // namespace Halide
 
 namespace gnnperf {
 

@@ -1,10 +1,15 @@
 #include "measure/timing.h"
 
+#include <Halide.h>
+
 #include <algorithm>
 #include <chrono>
 #include <cmath>
 #include <cstring>
 #include <random>
+#include <thread>
+
+#include "workloads/workload.h"
 
 namespace gnnperf {
 namespace {
@@ -23,9 +28,8 @@ void fill_random(Halide::Buffer<T> buf, std::mt19937& rng) {
   }
 }
 
-Halide::Buffer<> random_buffer(const Halide::Type& type, const std::vector<int>& extents,
-                               std::mt19937& rng) {
-  Halide::Buffer<> buf(type, extents);
+void fill_random(Halide::Buffer<> buf, std::mt19937& rng) {
+  const Halide::Type type = buf.type();
   if (type == Halide::Float(32)) fill_random(Halide::Buffer<float>(buf), rng);
   else if (type == Halide::Float(64)) fill_random(Halide::Buffer<double>(buf), rng);
   else if (type == Halide::UInt(8)) fill_random(Halide::Buffer<uint8_t>(buf), rng);
@@ -35,7 +39,6 @@ Halide::Buffer<> random_buffer(const Halide::Type& type, const std::vector<int>&
   else if (type == Halide::UInt(32)) fill_random(Halide::Buffer<uint32_t>(buf), rng);
   else if (type == Halide::Int(8)) fill_random(Halide::Buffer<int8_t>(buf), rng);
   else std::memset(buf.raw_buffer()->host, 0, buf.size_in_bytes());  // other types: zeros
-  return buf;
 }
 
 double elapsed_ms(std::chrono::steady_clock::time_point start) {
@@ -44,13 +47,15 @@ double elapsed_ms(std::chrono::steady_clock::time_point start) {
 
 }  // namespace
 
-Timing time_pipeline(Halide::Pipeline& pipeline, BuiltPipeline& built, const TimingPolicy& policy) {
+Timing time_pipeline(Halide::Pipeline& pipeline, BuiltPipeline& built, const Halide::Target& target,
+                     const TimingPolicy& policy) {
   auto start = std::chrono::steady_clock::now();
-  std::mt19937 rng(12345);
-  for (auto& in : built.inputs) in.param.set(random_buffer(in.param.type(), in.extents, rng));
   std::vector<Halide::Buffer<>> outputs;
   for (auto& out : built.outputs) outputs.emplace_back(out.func.output_types().at(0), out.extents);
   Halide::Realization realization(outputs);
+  pipeline.infer_input_bounds(realization, target);
+  std::mt19937 rng(12345);
+  for (auto& in : built.inputs) fill_random(in.param.get(), rng);
 
   auto run_once = [&] {
     auto t = std::chrono::steady_clock::now();
@@ -69,6 +74,7 @@ Timing time_pipeline(Halide::Pipeline& pipeline, BuiltPipeline& built, const Tim
     timing.iterations = std::max(1, static_cast<int>(std::ceil(policy.min_sample_ms / std::max(probe_ms, 1e-6))));
     const int samples = probe_ms >= policy.slow_run_ms ? policy.slow_samples : policy.samples;
     for (int s = 0; s < samples; ++s) {
+      std::this_thread::sleep_for(std::chrono::duration<double, std::milli>(policy.sample_gap_ms));
       auto t = std::chrono::steady_clock::now();
       for (int i = 0; i < timing.iterations; ++i) pipeline.realize(realization);
       per_run.push_back(elapsed_ms(t) / timing.iterations);

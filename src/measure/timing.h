@@ -6,15 +6,22 @@
 // taken so that one bad schedule cannot eat the collection budget.
 #pragma once
 
-#include <Halide.h>
 
-#include "workloads/workload.h"
+namespace Halide {
+class Pipeline;
+struct Target;
+}  // namespace Halide
 
 namespace gnnperf {
+
+struct BuiltPipeline;
 
 struct TimingPolicy {
   double min_sample_ms = 1.0;
   int samples = 10;
+  // Pause between samples. On a shared (virtual) machine the available CPU changes
+  // within seconds; spreading the samples lets their minimum find a quiet moment.
+  double sample_gap_ms = 20;
   double slow_run_ms = 100;       // runs this long: only `slow_samples` samples
   int slow_samples = 3;
   double very_slow_run_ms = 1000; // runs this long: the warm-up run is the only sample
@@ -29,9 +36,12 @@ struct Timing {
   double seconds = 0;  // wall time spent timing, warm-up included
 };
 
-// Allocates input and output buffers for `built` (inputs filled with deterministic
-// pseudo-random values), binds the inputs, and times `pipeline`, which must already be
-// compiled for the host.
-Timing time_pipeline(Halide::Pipeline& pipeline, BuiltPipeline& built, const TimingPolicy& policy);
+// Allocates output buffers of the pipeline's shape and the input buffers this schedule
+// needs for them (Halide's bounds query: a schedule that over-computes reads past the
+// nominal input shape), fills the inputs with deterministic pseudo-random values, and
+// times `pipeline`, which must be compiled for `target`. The inputs of `built` must not
+// be bound yet.
+Timing time_pipeline(Halide::Pipeline& pipeline, BuiltPipeline& built, const Halide::Target& target,
+                     const TimingPolicy& policy);
 
 }  // namespace gnnperf

@@ -1,5 +1,7 @@
 #include "sampling/autoscheduler.h"
 
+#include <Halide.h>
+
 #include <fcntl.h>
 #include <unistd.h>
 
@@ -9,6 +11,8 @@
 #include <fstream>
 #include <regex>
 #include <sstream>
+
+#include "sampling/random_weights.h"
 #include <stdexcept>
 
 namespace gnnperf {
@@ -86,11 +90,20 @@ AutoscheduleResult autoschedule(Halide::Pipeline& pipeline, const Halide::Target
   setenv("HL_BEAM_SIZE", std::to_string(params.beam_size).c_str(), 1);
   setenv("HL_RANDOM_DROPOUT", std::to_string(params.random_dropout).c_str(), 1);
   setenv("HL_DEBUG_AUTOSCHEDULE", "1", 1);
+  std::string weights;
+  if (params.weights_seed != 0) {
+    weights = "/tmp/gnnperf-" + std::to_string(getpid()) + ".weights";  // Adams2019 wants the suffix
+    write_random_weights(params.weights_seed, weights);
+    setenv("HL_WEIGHTS_DIR", weights.c_str(), 1);
+  } else {
+    unsetenv("HL_WEIGHTS_DIR");
+  }
 
   auto start = std::chrono::steady_clock::now();
   StderrCapture capture;
   auto results = pipeline.auto_schedule("Adams2019", target, machine_params(params.parallelism));
   std::string log = capture.finish();
+  if (!weights.empty()) unlink(weights.c_str());
 
   AutoscheduleResult out;
   out.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();

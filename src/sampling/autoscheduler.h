@@ -5,11 +5,15 @@
 // process: the collector runs every sample in its own child (see collect/sample_worker.h).
 #pragma once
 
-#include <Halide.h>
-
 #include <cstdint>
 #include <string>
 #include <vector>
+
+namespace Halide {
+class Pipeline;
+struct Target;
+struct MachineParams;
+}  // namespace Halide
 
 namespace gnnperf {
 
@@ -17,7 +21,8 @@ struct SamplingParams {
   int beam_size = 1;
   int random_dropout = 100;  // percent chance of keeping each candidate; 100 keeps all
   uint64_t seed = 0;
-  int parallelism = 2;  // cores given to the autoscheduler, and threads used for timing
+  int parallelism = 2;
+  uint64_t weights_seed = 0;  // 0: Halide's stock cost-model weights; else random weights  // cores given to the autoscheduler, and threads used for timing
   bool operator==(const SamplingParams&) const = default;
 };
 

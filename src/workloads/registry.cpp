@@ -9,6 +9,7 @@
 
 #include "workloads/networks.h"
 #include "workloads/random_pipeline.h"
+#include "workloads/workload_factories.h"
 
 namespace gnnperf {
 namespace {
@@ -40,6 +41,23 @@ bool parse_u64(const std::string& s, uint64_t& value) {
 
 bool starts_with_random(const std::string& s) { return s.rfind(kRandomPrefix, 0) == 0; }
 
+constexpr const char* kConvPrefix = "conv2d:";
+
+// "conv2d:IN_C:OUT_C:SIZE:KERNEL:STRIDE", a layer of the user's own shape. The factory
+// rejects impossible shapes with a message naming the workload.
+Workload custom_conv2d(const std::string& item) {
+  const std::vector<std::string> parts = split(item, ':');
+  uint64_t v[5] = {};
+  bool ok = parts.size() == 6;
+  for (size_t i = 0; ok && i < 5; ++i) ok = parse_u64(parts[i + 1], v[i]) && v[i] <= 1u << 20;
+  if (!ok) {
+    throw std::invalid_argument("malformed conv2d workload spec '" + item +
+                                "' (expected conv2d:IN_C:OUT_C:SIZE:KERNEL:STRIDE)");
+  }
+  auto i = [](uint64_t x) { return static_cast<int>(x); };
+  return conv2d_workload(item, i(v[0]), i(v[1]), i(v[2]), i(v[3]), i(v[4]));
+}
+
 const std::unordered_map<std::string, const Workload*>& by_name() {
   static const auto* index = [] {
     auto* m = new std::unordered_map<std::string, const Workload*>();
@@ -68,6 +86,7 @@ std::vector<Workload> expand_random(const std::string& item) {
 
 std::vector<Workload> expand_item(const std::string& item) {
   if (starts_with_random(item)) return expand_random(item);
+  if (item.rfind(kConvPrefix, 0) == 0) return {custom_conv2d(item)};
   if (item.find_first_of("*?[") != std::string::npos) {
     std::vector<Workload> out;
     for (const Workload& w : named_workloads()) {
@@ -105,6 +124,7 @@ const std::vector<Workload>& named_workloads() {
 Workload find_workload(const std::string& name) {
   const auto& index = by_name();
   if (auto it = index.find(name); it != index.end()) return *it->second;
+  if (name.rfind(kConvPrefix, 0) == 0) return custom_conv2d(name);
   if (starts_with_random(name)) {
     uint64_t seed = 0;
     if (parse_u64(name.substr(std::string(kRandomPrefix).size()), seed)) {

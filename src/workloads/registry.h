@@ -16,7 +16,8 @@ const std::vector<Workload>& named_workloads();
 //   - an exact name ("resnet50.conv2_1a");
 //   - a glob with * and ? over the named workloads ("resnet50.*", "*.block?");
 //   - "random:N": N random pipelines with seeds 1..N;
-//   - "random:N:SEED": N random pipelines with seeds SEED..SEED+N-1.
+//   - "random:N:SEED": N random pipelines with seeds SEED..SEED+N-1;
+//   - "conv2d:IN_C:OUT_C:SIZE:KERNEL:STRIDE": a conv layer of the user's own shape.
 // Random pipelines are named "random:<seed>", so one pipeline is "random:1:SEED" (the
 // two-part form is always a count; find_workload accepts the pipeline's own name).
 // Throws std::invalid_argument naming the first item that is malformed or matches nothing.

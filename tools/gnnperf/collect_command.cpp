@@ -48,6 +48,10 @@ void add_collect_command(CLI::App& app, Runner& run, const std::string& command_
       ->required()
       ->check(CLI::Range(0, 100000));
   cmd->add_option("--seed", o->seed, "Seed of the schedule sampling")->capture_default_str();
+  cmd->add_option("--default-beam", o->default_beam,
+                  "Beam of each pipeline's deterministic reference schedule (Halide's own default is 32)")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 64));
   cmd->add_option("--jobs", o->jobs, "Tasks autoscheduled and compiled at once")
       ->capture_default_str()
       ->check(CLI::Range(1, 64));

@@ -1,0 +1,40 @@
+// A batch of schedule graphs as flat index tensors (no dense adjacency): many schedules
+// of one or more pipelines become one disconnected graph. A pipeline's algorithm
+// features enter the batch once and are gathered per node by index.
+#pragma once
+
+#include <torch/torch.h>
+
+#include <vector>
+
+#include "graph/feature_transform.h"
+#include "graph/pipeline_graph.h"
+
+namespace gnnperf {
+
+// Some schedules (rows of `pipeline->schedules`) of one pipeline.
+struct BatchPart {
+  const PipelineGraph* pipeline = nullptr;
+  std::vector<int64_t> rows;
+};
+
+struct GraphBatch {
+  torch::Tensor schedule_features;   // [nodes, 39] transformed
+  torch::Tensor algorithm_features;  // [stage rows, 287] transformed, one row per part stage
+  torch::Tensor algorithm_index;     // [nodes] row of algorithm_features for each node
+  // Kipf & Welling's normalized adjacency D^-1/2 (A + A^T + I) D^-1/2, as weighted edges
+  // in both directions plus a self weight per node.
+  torch::Tensor edge_src, edge_dst, edge_weight;  // [2 * edges]
+  torch::Tensor self_weight;                      // [nodes]
+  torch::Tensor node_graph;   // [nodes] schedule (graph) of each node, 0..num_graphs-1
+  torch::Tensor node_stage;   // [nodes] stage index of each node within its pipeline
+  torch::Tensor runtimes_ms;  // [graphs] measured runtimes, float64
+  torch::Tensor graph_part;   // [graphs] part index: schedules that may be ranked together
+  int64_t num_graphs = 0;
+
+  GraphBatch to(torch::Dtype dtype) const;  // floating tensors converted, indices kept
+};
+
+GraphBatch make_batch(const std::vector<BatchPart>& parts, const FeatureTransform& transform);
+
+}  // namespace gnnperf

@@ -1,0 +1,39 @@
+#include "graph/pipeline_graph.h"
+
+#include <map>
+
+namespace gnnperf {
+
+std::vector<PipelineGraph> load_pipeline_graphs(DatasetStore& store, std::optional<int64_t> machine_id) {
+  std::vector<PipelineGraph> graphs;
+  std::map<int64_t, size_t> index;
+  for (auto& p : store.pipelines(machine_id)) {
+    PipelineGraph g;
+    g.id = p.id;
+    g.name = p.name;
+    g.family = p.family;
+    g.num_stages = p.num_stages;
+    g.edges = p.edges;
+    g.stage_names = p.stage_names;
+    g.algorithm = torch::from_blob(p.algorithm.data(), {p.num_stages, kAlgorithmFeatures}, torch::kFloat32).clone();
+    index[p.id] = graphs.size();
+    graphs.push_back(std::move(g));
+  }
+  std::vector<std::vector<float>> features(graphs.size());
+  std::vector<std::vector<double>> runtimes(graphs.size());
+  for (const auto& s : store.schedules(machine_id)) {
+    const size_t i = index.at(s.pipeline_id);
+    features[i].insert(features[i].end(), s.schedule.begin(), s.schedule.end());
+    runtimes[i].push_back(s.runtime_ms);
+    graphs[i].schedule_ids.push_back(s.schedule_id);
+  }
+  for (size_t i = 0; i < graphs.size(); ++i) {
+    auto& g = graphs[i];
+    const auto n = static_cast<int64_t>(runtimes[i].size());
+    g.schedules = torch::from_blob(features[i].data(), {n, g.num_stages, kScheduleFeatures}, torch::kFloat32).clone();
+    g.runtimes_ms = torch::from_blob(runtimes[i].data(), {n}, torch::kFloat64).clone();
+  }
+  return graphs;
+}
+
+}  // namespace gnnperf

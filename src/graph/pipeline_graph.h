@@ -1,0 +1,34 @@
+// Pipelines as graphs for learning: a stage graph, the algorithm features of its stages
+// (one copy per pipeline, shared by all its schedules) and its timed schedules.
+#pragma once
+
+#include <torch/torch.h>
+
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "dataset/store.h"
+
+namespace gnnperf {
+
+struct PipelineGraph {
+  int64_t id = 0;
+  std::string name, family;
+  int num_stages = 0;
+  std::vector<std::pair<int, int>> edges;  // producer -> consumer stage
+  std::vector<std::string> stage_names;
+  torch::Tensor algorithm;                 // [stages, 287] raw features, float32
+  torch::Tensor schedules;                 // [schedules, stages, 39] raw features, float32
+  torch::Tensor runtimes_ms;               // [schedules] measured, float64
+  std::vector<int64_t> schedule_ids;
+
+  int64_t num_schedules() const { return static_cast<int64_t>(schedule_ids.size()); }
+};
+
+// Loads every pipeline with timed schedules (of one machine if given), in id order.
+// Throws DatasetError if the database lacks the tables gnnperf needs.
+std::vector<PipelineGraph> load_pipeline_graphs(DatasetStore& store, std::optional<int64_t> machine_id);
+
+}  // namespace gnnperf

@@ -1,0 +1,64 @@
+#include "models/gnn_config.h"
+
+#include <fmt/format.h>
+
+#include <fstream>
+#include <stdexcept>
+
+namespace gnnperf {
+namespace {
+
+template <typename T>
+void read(const nlohmann::json& j, const char* key, T& value, double lo, double hi) {
+  if (!j.contains(key)) return;
+  const auto& v = j.at(key);
+  if (!v.is_number()) throw std::invalid_argument(fmt::format("config key '{}' must be a number", key));
+  const double x = v.get<double>();
+  if (x < lo || x > hi) throw std::invalid_argument(fmt::format("config key '{}' = {} is outside [{}, {}]", key, x, lo, hi));
+  value = v.get<T>();
+}
+
+}  // namespace
+
+nlohmann::json GnnConfig::to_json() const {
+  return {{"hidden", hidden},
+          {"layers", layers},
+          {"rank_weight", rank_weight},
+          {"learning_rate", learning_rate},
+          {"weight_decay", weight_decay},
+          {"epochs", epochs},
+          {"patience", patience},
+          {"batch_schedules", batch_schedules},
+          {"part_schedules", part_schedules}};
+}
+
+GnnConfig GnnConfig::from_json(const nlohmann::json& j) {
+  if (!j.is_object()) throw std::invalid_argument("config must be a JSON object");
+  GnnConfig c;
+  const auto known = c.to_json();
+  for (const auto& [key, value] : j.items()) {
+    if (!known.contains(key)) throw std::invalid_argument(fmt::format("unknown config key '{}'", key));
+  }
+  read(j, "hidden", c.hidden, 1, 4096);
+  read(j, "layers", c.layers, 0, 32);
+  read(j, "rank_weight", c.rank_weight, 0, 1e6);
+  read(j, "learning_rate", c.learning_rate, 1e-8, 10);
+  read(j, "weight_decay", c.weight_decay, 0, 1);
+  read(j, "epochs", c.epochs, 1, 1e6);
+  read(j, "patience", c.patience, 1, 1e6);
+  read(j, "batch_schedules", c.batch_schedules, 1, 1e6);
+  read(j, "part_schedules", c.part_schedules, 1, 1e6);
+  return c;
+}
+
+GnnConfig GnnConfig::from_file(const std::string& path) {
+  std::ifstream in(path);
+  if (!in) throw std::invalid_argument(fmt::format("cannot read config '{}'", path));
+  try {
+    return from_json(nlohmann::json::parse(in));
+  } catch (const nlohmann::json::parse_error& e) {
+    throw std::invalid_argument(fmt::format("config '{}' is not valid JSON (byte {})", path, e.byte));
+  }
+}
+
+}  // namespace gnnperf

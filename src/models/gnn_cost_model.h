@@ -1,0 +1,56 @@
+// The trained GNN as a CostModel, and its model file.
+//
+// Model file (a LibTorch archive): format tag and file version, feature-layout version,
+// config (JSON), feature-transform statistics, training record (JSON: split, metrics,
+// seed), and the module's parameters. Loading checks each and fails with one line.
+#pragma once
+
+#include <memory>
+#include <nlohmann/json.hpp>
+#include <stdexcept>
+#include <string>
+
+#include "graph/feature_transform.h"
+#include "models/cost_model.h"
+#include "models/gnn_config.h"
+#include "models/gnn_module.h"
+
+namespace gnnperf {
+
+inline constexpr int64_t kModelFileVersion = 1;
+
+class ModelFileError : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+class GnnCostModel : public CostModel {
+ public:
+  GnnCostModel(GnnConfig config, FeatureTransform transform, GnnModule module, nlohmann::json record);
+
+  static std::unique_ptr<GnnCostModel> load(const std::string& path);
+  // Writes atomically (temporary file, then rename), so a crash never leaves half a model.
+  void save(const std::string& path) const;
+
+  std::string name() const override { return "gnn"; }
+  std::vector<SchedulePrediction> predict(const PipelineGraph& pipeline,
+                                          const std::vector<int64_t>& rows) const override;
+
+  const GnnConfig& config() const { return config_; }
+  const FeatureTransform& transform() const { return transform_; }
+  const nlohmann::json& record() const { return record_; }
+  GnnModule& module() { return module_; }
+
+ private:
+  GnnConfig config_;
+  FeatureTransform transform_;
+  GnnModule module_;
+  nlohmann::json record_;
+};
+
+// Shared by model files and training checkpoints.
+void write_model_parts(torch::serialize::OutputArchive& archive, const GnnConfig& config,
+                       const FeatureTransform& transform, GnnModule& module, const nlohmann::json& record);
+std::unique_ptr<GnnCostModel> read_model_parts(torch::serialize::InputArchive& archive, const std::string& path);
+
+}  // namespace gnnperf

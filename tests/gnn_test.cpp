@@ -1,0 +1,280 @@
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+#include <numeric>
+#include <thread>
+
+#include "eval/evaluate.h"
+#include "graph/graph_batch.h"
+#include "models/gnn_cost_model.h"
+#include "test_support.h"
+#include "training/loss.h"
+#include "training/trainer.h"
+
+namespace gnnperf {
+namespace {
+
+// A small pipeline: a diamond of 4 stages plus a tail, with random non-negative
+// features, and runtimes that depend on the schedule features.
+PipelineGraph synthetic_pipeline(int64_t id, int schedules, uint64_t seed) {
+  torch::manual_seed(seed);
+  PipelineGraph g;
+  g.id = id;
+  g.name = "synthetic:" + std::to_string(id);
+  g.family = "test";
+  g.num_stages = 5;
+  g.edges = {{4, 3}, {3, 1}, {3, 2}, {1, 0}, {2, 0}};
+  for (int s = 0; s < g.num_stages; ++s) g.stage_names.push_back("f" + std::to_string(s));
+  g.algorithm = torch::floor(torch::rand({5, kAlgorithmFeatures}) * 100);
+  // Log-uniform features, like the counts and sizes of real schedules, and a runtime
+  // that is a sum over stages spanning several orders of magnitude.
+  g.schedules = torch::pow(10.0, torch::rand({schedules, 5, kScheduleFeatures}) * 4);
+  const auto work = g.schedules.select(2, 0) * (1 + g.schedules.select(2, 1) / 1e4);
+  g.runtimes_ms = (work.sum(1) / 1000).to(torch::kFloat64) + 0.01;
+  for (int i = 0; i < schedules; ++i) g.schedule_ids.push_back(i + 1);
+  return g;
+}
+
+std::vector<int64_t> rows_of(const PipelineGraph& g) {
+  std::vector<int64_t> rows(static_cast<size_t>(g.num_schedules()));
+  std::iota(rows.begin(), rows.end(), 0);
+  return rows;
+}
+
+GnnCostModel untrained_model(const std::vector<const PipelineGraph*>& fit_on, uint64_t seed = 3) {
+  torch::manual_seed(seed);
+  GnnConfig c;
+  c.hidden = 16;
+  c.layers = 2;
+  return GnnCostModel(c, FeatureTransform::fit(fit_on), GnnModule(c), nlohmann::json::object());
+}
+
+TEST(Gnn, PredictionsDoNotDependOnNodeNumbering) {
+  const PipelineGraph g = synthetic_pipeline(1, 6, 11);
+  const GnnCostModel model = untrained_model({&g});
+  // Renumber stages by a permutation: stage s becomes perm[s].
+  const std::vector<int64_t> perm = {2, 4, 0, 1, 3};
+  std::vector<int64_t> inverse(perm.size());
+  for (size_t s = 0; s < perm.size(); ++s) inverse[static_cast<size_t>(perm[s])] = static_cast<int64_t>(s);
+  PipelineGraph p = g;
+  const auto inv = torch::tensor(inverse);
+  p.algorithm = g.algorithm.index_select(0, inv);
+  p.schedules = g.schedules.index_select(1, inv);
+  p.edges.clear();
+  for (const auto& [a, b] : g.edges) p.edges.emplace_back(perm[static_cast<size_t>(a)], perm[static_cast<size_t>(b)]);
+
+  const auto original = model.predict(g, rows_of(g));
+  const auto renumbered = model.predict(p, rows_of(p));
+  for (size_t i = 0; i < original.size(); ++i) {
+    EXPECT_NEAR(renumbered[i].runtime_ms, original[i].runtime_ms, 1e-5 * original[i].runtime_ms);
+    for (size_t s = 0; s < perm.size(); ++s) {
+      EXPECT_NEAR(renumbered[i].stage_cost_ms[static_cast<size_t>(perm[s])], original[i].stage_cost_ms[s],
+                  1e-5 * original[i].runtime_ms);
+    }
+  }
+}
+
+TEST(Gnn, StageCostsAreNonNegativeAndSumToTheRuntime) {
+  const PipelineGraph g = synthetic_pipeline(1, 4, 12);
+  const GnnCostModel model = untrained_model({&g});
+  for (const auto& p : model.predict(g, rows_of(g))) {
+    double sum = 0;
+    for (double c : p.stage_cost_ms) {
+      EXPECT_GE(c, 0);
+      sum += c;
+    }
+    EXPECT_NEAR(sum, p.runtime_ms, 1e-5 * p.runtime_ms);  // float32 sums
+  }
+}
+
+TEST(Gnn, GradientMatchesFiniteDifferences) {
+  const PipelineGraph g = synthetic_pipeline(1, 4, 13);
+  GnnCostModel model = untrained_model({&g});
+  GnnModule module = model.module();
+  module->to(torch::kFloat64);
+  const GraphBatch batch = make_batch({{&g, rows_of(g)}}, model.transform()).to(torch::kFloat64);
+  auto loss = [&] {
+    auto out = module->forward(batch);
+    return cost_model_loss(out.runtime_ms, batch.runtimes_ms, batch.graph_part, 1.0).total;
+  };
+  module->zero_grad();
+  loss().backward();
+  torch::NoGradGuard no_grad;
+  int checked = 0;
+  for (auto& param : module->parameters()) {
+    auto flat = param.view({-1});
+    auto grad = param.grad().view({-1});
+    for (int64_t i = 0; i < flat.numel(); i += std::max<int64_t>(1, flat.numel() / 3)) {
+      const double eps = 1e-6, saved = flat[i].item<double>();
+      flat[i] = saved + eps;
+      const double up = loss().item<double>();
+      flat[i] = saved - eps;
+      const double down = loss().item<double>();
+      flat[i] = saved;
+      const double numeric = (up - down) / (2 * eps);
+      EXPECT_NEAR(grad[i].item<double>(), numeric, 1e-5 + 1e-4 * std::abs(numeric));
+      ++checked;
+    }
+  }
+  EXPECT_GT(checked, 20);
+}
+
+TEST(Gnn, SaveThenLoadGivesIdenticalPredictions) {
+  const PipelineGraph g = synthetic_pipeline(1, 8, 14);
+  const GnnCostModel model = untrained_model({&g});
+  const std::string path = test::scratch_dir("save") + "/m.gnn";
+  model.save(path);
+  const auto loaded = GnnCostModel::load(path);
+  const auto a = model.predict(g, rows_of(g));
+  const auto b = loaded->predict(g, rows_of(g));
+  for (size_t i = 0; i < a.size(); ++i) {
+    EXPECT_EQ(a[i].runtime_ms, b[i].runtime_ms);
+    EXPECT_EQ(a[i].stage_cost_ms, b[i].stage_cost_ms);
+  }
+}
+
+TEST(Gnn, ConcurrentPredictionsMatchSequentialOnes) {
+  const PipelineGraph g = synthetic_pipeline(1, 32, 15);
+  const GnnCostModel model = untrained_model({&g});
+  const auto expected = model.predict(g, rows_of(g));
+  std::vector<std::vector<SchedulePrediction>> got(4);
+  std::vector<std::thread> threads;
+  for (auto& out : got) threads.emplace_back([&] { out = model.predict(g, rows_of(g)); });
+  for (auto& t : threads) t.join();
+  for (const auto& out : got) {
+    for (size_t i = 0; i < out.size(); ++i) EXPECT_DOUBLE_EQ(out[i].runtime_ms, expected[i].runtime_ms);
+  }
+}
+
+std::vector<PipelineGraph> synthetic_dataset() {
+  std::vector<PipelineGraph> graphs;
+  for (int i = 1; i <= 40; ++i) graphs.push_back(synthetic_pipeline(i, 12, 100 + i));
+  return graphs;
+}
+
+double mean_squared_log_error(const std::vector<PipelineResult>& results) {
+  double sum = 0;
+  int n = 0;
+  for (const auto& r : results) {
+    for (size_t i = 0; i < r.measured_ms.size(); ++i, ++n) sum += std::pow(std::log(r.predicted_ms[i] / r.measured_ms[i]), 2);
+  }
+  return sum / n;
+}
+
+TEST(Training, LowersTheLossAndBeatsPredictingTheTrainingMean) {
+  const auto graphs = synthetic_dataset();
+  TrainOptions o;
+  o.model_path = test::scratch_dir("train") + "/m.gnn";
+  o.config.hidden = 32;
+  o.config.epochs = 40;
+  o.config.patience = 40;
+  o.config.batch_schedules = 24;  // 480 schedules: 20 optimizer steps an epoch
+  o.config.part_schedules = 12;
+  std::vector<double> losses;
+  o.on_epoch = [&](const EpochReport& r) { losses.push_back(r.loss); };
+  const TrainResult r = train_gnn(graphs, o);
+  ASSERT_EQ(losses.size(), 40u);
+  EXPECT_LT(losses.back(), 0.5 * losses.front());
+
+  // The constant predictor: the geometric mean runtime of the training schedules.
+  double log_sum = 0;
+  int64_t n = 0;
+  for (const auto* g : pipelines_in(graphs, Split::kTrain)) {
+    log_sum += torch::log(g->runtimes_ms).sum().item<double>();
+    n += g->num_schedules();
+  }
+  const double mean_ms = std::exp(log_sum / static_cast<double>(n));
+  const auto validation = pipelines_in(graphs, Split::kValidation);
+  auto gnn = evaluate(*r.model, validation);
+  auto constant = gnn;
+  for (auto& c : constant) std::fill(c.predicted_ms.begin(), c.predicted_ms.end(), mean_ms);
+  EXPECT_LT(mean_squared_log_error(gnn), 0.5 * mean_squared_log_error(constant));
+  EXPECT_GT(r.validation.kendall_tau, 0.3);
+  EXPECT_TRUE(std::filesystem::exists(o.model_path));
+  EXPECT_FALSE(std::filesystem::exists(o.model_path + ".ckpt"));
+  EXPECT_EQ(r.model->record()["split"]["train"].size(), pipelines_in(graphs, Split::kTrain).size());
+}
+
+TEST(Training, AKilledRunResumesToTheSameModel) {
+  const auto graphs = synthetic_dataset();
+  const std::string dir = test::scratch_dir("resume");
+  TrainOptions o;
+  o.config.hidden = 16;
+  o.config.epochs = 6;
+  o.config.patience = 6;
+  o.model_path = dir + "/whole.gnn";
+  const TrainResult whole = train_gnn(graphs, o);
+
+  o.model_path = dir + "/killed.gnn";
+  o.on_epoch = [](const EpochReport& r) {
+    if (r.epoch == 3) throw std::runtime_error("killed");
+  };
+  EXPECT_THROW(train_gnn(graphs, o), std::runtime_error);
+  ASSERT_TRUE(std::filesystem::exists(o.model_path + ".ckpt"));
+  o.on_epoch = nullptr;
+  o.resume = true;
+  const TrainResult resumed = train_gnn(graphs, o);
+  EXPECT_EQ(resumed.epochs_run, 6);
+  const auto& g = graphs[0];
+  const auto a = whole.model->predict(g, rows_of(g));
+  const auto b = resumed.model->predict(g, rows_of(g));
+  for (size_t i = 0; i < a.size(); ++i) EXPECT_NEAR(a[i].runtime_ms, b[i].runtime_ms, 1e-4 * a[i].runtime_ms);
+}
+
+TEST(ModelFile, BadFilesGetOneClearError) {
+  const std::string dir = test::scratch_dir("badmodel");
+  const PipelineGraph g = synthetic_pipeline(1, 4, 16);
+  GnnCostModel model = untrained_model({&g});
+  model.save(dir + "/good.gnn");
+  auto message = [](const std::string& path) {
+    try {
+      GnnCostModel::load(path);
+    } catch (const ModelFileError& e) {
+      return std::string(e.what());
+    }
+    return std::string("no error");
+  };
+  const auto size = std::filesystem::file_size(dir + "/good.gnn");
+  std::filesystem::copy_file(dir + "/good.gnn", dir + "/truncated.gnn");
+  std::filesystem::resize_file(dir + "/truncated.gnn", size / 2);
+  EXPECT_NE(message(dir + "/truncated.gnn").find("truncated or corrupt"), std::string::npos);
+  test::write_file(dir + "/text.gnn", "not a model");
+  EXPECT_NE(message(dir + "/text.gnn").find("truncated or corrupt"), std::string::npos);
+  EXPECT_NE(message(dir + "/missing.gnn").find("does not exist"), std::string::npos);
+
+  torch::serialize::OutputArchive other;
+  GnnModule module = model.module();
+  write_model_parts(other, model.config(), model.transform(), module, {});
+  other.write("feature_layout_version", c10::IValue(int64_t{99}));
+  other.save_to(dir + "/layout99.gnn");
+  EXPECT_NE(message(dir + "/layout99.gnn").find("feature layout 99"), std::string::npos);
+}
+
+TEST(Config, RejectsUnknownKeysAndBadValues) {
+  EXPECT_THROW(GnnConfig::from_json({{"hiden", 3}}), std::invalid_argument);
+  EXPECT_THROW(GnnConfig::from_json({{"layers", -1}}), std::invalid_argument);
+  EXPECT_THROW(GnnConfig::from_json({{"hidden", "wide"}}), std::invalid_argument);
+  EXPECT_EQ(GnnConfig::from_json({{"hidden", 8}}).hidden, 8);
+}
+
+TEST(Metrics, MatchHandComputedValues) {
+  EXPECT_DOUBLE_EQ(kendall_tau_b({1, 2, 3, 4}, {10, 20, 30, 40}), 1.0);
+  EXPECT_DOUBLE_EQ(kendall_tau_b({1, 2, 3, 4}, {40, 30, 20, 10}), -1.0);
+  // Pairs: (1,2) C, (1,3) C, (2,3) D -> (2 - 1) / 3.
+  EXPECT_NEAR(kendall_tau_b({1, 2, 3}, {1, 3, 2}), 1.0 / 3, 1e-12);
+  // A tie in one ranking: pairs (a,b) tied in x; (a,c) C, (b,c) C -> 2 / sqrt(2 * 3).
+  EXPECT_NEAR(kendall_tau_b({1, 1, 2}, {1, 2, 3}), 2 / std::sqrt(6.0), 1e-12);
+
+  const Metrics m = compute_metrics({{{1.1, 2.0, 2.5}, {1.0, 2.0, 5.0}}, {{3.0}, {4.0}}});
+  EXPECT_NEAR(m.mape, (0.1 + 0.0 + 0.5 + 0.25) / 4, 1e-12);
+  EXPECT_NEAR(m.median_ape, (0.1 + 0.25) / 2, 1e-12);
+  EXPECT_EQ(m.pipelines, 1);  // the single-schedule pipeline has no order
+  EXPECT_DOUBLE_EQ(m.kendall_tau, 1.0);
+  EXPECT_DOUBLE_EQ(m.top1_score, 1.0);
+  const Metrics wrong_pick = compute_metrics({{{2.0, 1.0}, {1.0, 4.0}}});
+  EXPECT_DOUBLE_EQ(wrong_pick.top1_score, 0.25);
+}
+
+}  // namespace
+}  // namespace gnnperf
