@@ -40,8 +40,10 @@ void predict_batch(benchmark::State& state) {
   std::vector<int64_t> rows(kSchedules);
   std::iota(rows.begin(), rows.end(), 0);
   for (auto _ : state) benchmark::DoNotOptimize(model.predict(g, rows));
-  state.counters["schedules/s"] = benchmark::Counter(kSchedules, benchmark::Counter::kIsIterationInvariantRate);
-  state.counters["stages/s"] = benchmark::Counter(kSchedules * kStages, benchmark::Counter::kIsIterationInvariantRate);
+  state.counters["schedules/s"] =
+      benchmark::Counter(kSchedules, benchmark::Counter::kIsIterationInvariantRate);
+  state.counters["stages/s"] =
+      benchmark::Counter(kSchedules * kStages, benchmark::Counter::kIsIterationInvariantRate);
 }
 
 BENCHMARK(predict_batch)->ArgName("layers")->Arg(0)->Arg(3)->Unit(benchmark::kMillisecond);

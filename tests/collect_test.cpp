@@ -1,7 +1,7 @@
 // End-to-end tests of `gnnperf collect` and `gnnperf dataset`, on real Halide
 // compilations and timings of small workloads.
-#include <gtest/gtest.h>
 #include <fcntl.h>
+#include <gtest/gtest.h>
 #include <signal.h>
 #include <spawn.h>
 #include <sys/wait.h>
@@ -38,8 +38,10 @@ pid_t spawn_gnnperf(const std::vector<std::string>& args, const std::string& dir
   argv.push_back(nullptr);
   posix_spawn_file_actions_t actions;
   posix_spawn_file_actions_init(&actions);
-  posix_spawn_file_actions_addopen(&actions, 1, (dir + "/bg.out").c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-  posix_spawn_file_actions_addopen(&actions, 2, (dir + "/bg.err").c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+  posix_spawn_file_actions_addopen(&actions, 1, (dir + "/bg.out").c_str(),
+                                   O_WRONLY | O_CREAT | O_TRUNC, 0644);
+  posix_spawn_file_actions_addopen(&actions, 2, (dir + "/bg.err").c_str(),
+                                   O_WRONLY | O_CREAT | O_TRUNC, 0644);
   pid_t pid = 0;
   EXPECT_EQ(posix_spawn(&pid, argv[0], &actions, nullptr, argv.data(), environ), 0);
   posix_spawn_file_actions_destroy(&actions);
@@ -66,29 +68,40 @@ struct Counts {
 
 Counts counts_of(const std::string& db) {
   return {count(db, "SELECT count(*) FROM measurements WHERE kind = 'sample'"),
-          count(db, "SELECT count(*) FROM schedules"), count(db, "SELECT count(*) FROM measurements"),
+          count(db, "SELECT count(*) FROM schedules"),
+          count(db, "SELECT count(*) FROM measurements"),
           count(db, "SELECT count(*) FROM failures")};
 }
 
 TEST(Collect, SmallCollectionHasExpectedRowsAndPlausibleRuntimes) {
   const std::string dir = test::scratch_dir("small");
   const std::string db = dir + "/d.db";
-  auto r = run_gnnperf("collect --db " + db + " --workloads resnet18.conv1,resnet18.fc --schedules 3 --seed 7");
+  auto r = run_gnnperf("collect --db " + db +
+                       " --workloads resnet18.conv1,resnet18.fc --schedules 3 --seed 7");
   ASSERT_EQ(r.exit_code, 0) << r.err;
   EXPECT_NE(r.out.find("throughput:"), std::string::npos);
   EXPECT_EQ(count(db, "SELECT count(*) FROM pipelines"), 2);
   // Every task is stored: 2 pipelines x (3 randomized + 1 default), plus any repeats.
-  EXPECT_GE(count(db, "SELECT count(*) FROM measurements") + count(db, "SELECT count(*) FROM failures"), 8);
+  EXPECT_GE(
+      count(db, "SELECT count(*) FROM measurements") + count(db, "SELECT count(*) FROM failures"),
+      8);
   EXPECT_GE(count(db, "SELECT count(*) FROM measurements WHERE kind = 'sample'"), 4);
   // Stage rows and feature blobs agree with each pipeline's stage count.
-  EXPECT_EQ(count(db, "SELECT count(*) FROM pipelines p WHERE num_stages != "
-                      "(SELECT count(*) FROM stages s WHERE s.pipeline_id = p.id)"), 0);
-  EXPECT_EQ(count(db, "SELECT count(*) FROM schedules sc JOIN pipelines p ON sc.pipeline_id = p.id "
-                      "WHERE length(sc.schedule_features) != p.num_stages * 39 * 4"), 0);
-  EXPECT_EQ(count(db, "SELECT count(*) FROM stages WHERE length(algorithm_features) != 287 * 4"), 0);
+  EXPECT_EQ(count(db,
+                  "SELECT count(*) FROM pipelines p WHERE num_stages != "
+                  "(SELECT count(*) FROM stages s WHERE s.pipeline_id = p.id)"),
+            0);
+  EXPECT_EQ(count(db,
+                  "SELECT count(*) FROM schedules sc JOIN pipelines p ON sc.pipeline_id = p.id "
+                  "WHERE length(sc.schedule_features) != p.num_stages * 39 * 4"),
+            0);
+  EXPECT_EQ(count(db, "SELECT count(*) FROM stages WHERE length(algorithm_features) != 287 * 4"),
+            0);
   EXPECT_GT(count(db, "SELECT count(*) FROM edges"), 0);
-  EXPECT_EQ(count(db, "SELECT count(*) FROM measurements WHERE NOT (min_ms > 0.0001 AND min_ms < 60000 "
-                      "AND min_ms <= median_ms AND median_ms <= max_ms AND threads = 2)"), 0);
+  EXPECT_EQ(count(db,
+                  "SELECT count(*) FROM measurements WHERE NOT (min_ms > 0.0001 AND min_ms < 60000 "
+                  "AND min_ms <= median_ms AND median_ms <= max_ms AND threads = 2)"),
+            0);
   // The 7x7 stride-2 conv on 224x224 (118 MFLOP) is slower than a 512x1000 matmul
   // (1 MFLOP) under each pipeline's default schedule.
   Connection c(db, true);
@@ -103,7 +116,8 @@ TEST(Collect, SmallCollectionHasExpectedRowsAndPlausibleRuntimes) {
   auto info = run_gnnperf("dataset info --json --db " + db);
   ASSERT_EQ(info.exit_code, 0) << info.err;
   const auto j = nlohmann::json::parse(info.out);
-  for (const char* key : {"samples", "pipelines", "failures", "noise_median_ape", "noise_mean_ape"}) {
+  for (const char* key :
+       {"samples", "pipelines", "failures", "noise_median_ape", "noise_mean_ape"}) {
     EXPECT_TRUE(j.contains(key)) << key;
   }
   EXPECT_EQ(j["pipelines"], 2);
@@ -111,14 +125,16 @@ TEST(Collect, SmallCollectionHasExpectedRowsAndPlausibleRuntimes) {
 
   // Rerunning the finished command does nothing new.
   const Counts before = counts_of(db);
-  auto again = run_gnnperf("collect --db " + db + " --workloads resnet18.conv1,resnet18.fc --schedules 3 --seed 7");
+  auto again = run_gnnperf("collect --db " + db +
+                           " --workloads resnet18.conv1,resnet18.fc --schedules 3 --seed 7");
   ASSERT_EQ(again.exit_code, 0) << again.err;
   EXPECT_EQ(counts_of(db), before);
 }
 
 TEST(Collect, KillNineThenResumeEndsWithTheUninterruptedCount) {
   const std::string dir = test::scratch_dir("resume");
-  const std::vector<std::string> args{"--workloads", "random:1:24,random:1:55", "--schedules", "4", "--seed", "3"};
+  const std::vector<std::string> args{
+      "--workloads", "random:1:24,random:1:55", "--schedules", "4", "--seed", "3"};
   auto command = [&](const std::string& db) {
     std::vector<std::string> a{"collect", "--db", db};
     a.insert(a.end(), args.begin(), args.end());
@@ -151,7 +167,9 @@ TEST(Collect, KillNineThenResumeEndsWithTheUninterruptedCount) {
 TEST(Collect, CtrlCStopsCleanlyAndKeepsWhatWasStored) {
   const std::string dir = test::scratch_dir("sigint");
   const std::string db = dir + "/d.db";
-  const std::vector<std::string> cmd{"collect", "--db", db, "--workloads", "random:1:24,random:1:55,random:1:36", "--schedules", "3"};
+  const std::vector<std::string> cmd{
+      "collect",     "--db", db, "--workloads", "random:1:24,random:1:55,random:1:36",
+      "--schedules", "3"};
   const pid_t pid = spawn_gnnperf(cmd, dir);
   wait_for_measurements(db, 1);
   const int64_t stored = count(db, "SELECT count(*) FROM measurements");
@@ -161,7 +179,8 @@ TEST(Collect, CtrlCStopsCleanlyAndKeepsWhatWasStored) {
   ASSERT_TRUE(WIFEXITED(status));
   EXPECT_EQ(WEXITSTATUS(status), 130);
   EXPECT_GE(count(db, "SELECT count(*) FROM measurements"), stored);
-  EXPECT_EQ(count(db, "SELECT count(*) FROM failures"), 0);  // children killed by Ctrl-C are no failures
+  EXPECT_EQ(count(db, "SELECT count(*) FROM failures"),
+            0);  // children killed by Ctrl-C are no failures
 }
 
 TEST(Collect, ExportFeedsHalidesRetrainCostModel) {
@@ -174,45 +193,50 @@ TEST(Collect, ExportFeedsHalidesRetrainCostModel) {
   ASSERT_EQ(e.exit_code, 0) << e.err;
   ASSERT_GE(count(db, "SELECT count(*) FROM schedules"), 8);
   const std::string weights = dir + "/retrained.weights";
-  const std::string cmd = "/usr/lib/x86_64-linux-gnu/halide14/retrain_cost_model --epochs=3 --rates=0.0001 "
-                          "--randomize_weights=1 --num_cores=2 --weights_out=" + weights +
-                          " --best_benchmark=" + dir + "/best.txt --best_schedule=" + dir + "/best.schedule.h < " +
-                          dir + "/samples/samples.txt > " + dir + "/retrain.log 2>&1";
+  const std::string cmd =
+      "/usr/lib/x86_64-linux-gnu/halide14/retrain_cost_model --epochs=3 --rates=0.0001 "
+      "--randomize_weights=1 --num_cores=2 --weights_out=" +
+      weights + " --best_benchmark=" + dir + "/best.txt --best_schedule=" + dir +
+      "/best.schedule.h < " + dir + "/samples/samples.txt > " + dir + "/retrain.log 2>&1";
   ASSERT_EQ(std::system(cmd.c_str()), 0);
   EXPECT_GT(std::filesystem::file_size(weights), 1000u);
   EXPECT_GT(std::filesystem::file_size(dir + "/best.schedule.h"), 0u);
 }
 
-void expect_one_line_error(const test::CommandResult& r, const std::string& fragment) {
-  EXPECT_NE(r.exit_code, 0);
-  EXPECT_EQ(test::line_count(r.err), 1) << r.err;
-  EXPECT_NE(r.err.find(fragment), std::string::npos) << r.err;
-}
-
 TEST(Collect, BadInputGetsOneClearLine) {
   const std::string dir = test::scratch_dir("badcli");
-  expect_one_line_error(run_gnnperf("collect --db " + dir + "/a.db --workloads resnet51.conv1 --schedules 1"),
-                        "unknown workload 'resnet51.conv1'");
-  expect_one_line_error(run_gnnperf("collect --db " + dir + "/a.db --workloads 'random:0' --schedules 1"),
-                        "random:0");
-  expect_one_line_error(run_gnnperf("collect --db " + dir + "/a.db --workloads conv2d:3:0:56:3:1 --schedules 1"),
-                        "sizes must be positive");
-  expect_one_line_error(run_gnnperf("collect --db " + dir + "/a.db --workloads conv2d:3:64:56 --schedules 1"),
-                        "malformed conv2d workload spec");
+  test::expect_one_line_error(
+      run_gnnperf("collect --db " + dir + "/a.db --workloads resnet51.conv1 --schedules 1"),
+      "unknown workload 'resnet51.conv1'");
+  test::expect_one_line_error(
+      run_gnnperf("collect --db " + dir + "/a.db --workloads 'random:0' --schedules 1"),
+      "random:0");
+  test::expect_one_line_error(
+      run_gnnperf("collect --db " + dir + "/a.db --workloads conv2d:3:0:56:3:1 --schedules 1"),
+      "sizes must be positive");
+  test::expect_one_line_error(
+      run_gnnperf("collect --db " + dir + "/a.db --workloads conv2d:3:64:56 --schedules 1"),
+      "malformed conv2d workload spec");
   EXPECT_FALSE(std::filesystem::exists(dir + "/a.db"));  // refused before anything is created
-  expect_one_line_error(run_gnnperf("collect --db /no/such/dir/a.db --workloads resnet18.fc --schedules 1"),
-                        "cannot open database");
-  test::write_file(dir + "/corrupt.db", "this is not sqlite at all, just text that is long enough........");
-  expect_one_line_error(run_gnnperf("collect --db " + dir + "/corrupt.db --workloads resnet18.fc --schedules 1"),
-                        "not a gnnperf dataset");
-  expect_one_line_error(run_gnnperf("dataset info --db " + dir + "/corrupt.db"), "not a gnnperf dataset");
-  expect_one_line_error(run_gnnperf("dataset info --db " + dir + "/missing.db"), "does not exist");
+  test::expect_one_line_error(
+      run_gnnperf("collect --db /no/such/dir/a.db --workloads resnet18.fc --schedules 1"),
+      "cannot open database");
+  test::write_file(dir + "/corrupt.db",
+                   "this is not sqlite at all, just text that is long enough........");
+  test::expect_one_line_error(
+      run_gnnperf("collect --db " + dir + "/corrupt.db --workloads resnet18.fc --schedules 1"),
+      "not a gnnperf dataset");
+  test::expect_one_line_error(run_gnnperf("dataset info --db " + dir + "/corrupt.db"),
+                              "not a gnnperf dataset");
+  test::expect_one_line_error(run_gnnperf("dataset info --db " + dir + "/missing.db"),
+                              "does not exist");
   {
     DatasetStore s(dir + "/v9.db", false);
     s.connection().exec("UPDATE meta SET value = '9' WHERE key = 'schema_version'");
   }
-  expect_one_line_error(run_gnnperf("collect --db " + dir + "/v9.db --workloads resnet18.fc --schedules 1"),
-                        "schema version 9");
+  test::expect_one_line_error(
+      run_gnnperf("collect --db " + dir + "/v9.db --workloads resnet18.fc --schedules 1"),
+      "schema version 9");
   // The refused files are untouched.
   EXPECT_EQ(count(dir + "/v9.db", "SELECT value FROM meta WHERE key = 'schema_version'"), 9);
 }

@@ -12,7 +12,9 @@
 namespace gnnperf {
 namespace {
 
-MachineInfo machine(const std::string& cpu) { return {cpu, 2, "x86-64-linux-avx2", "14.0.0", "host"}; }
+MachineInfo machine(const std::string& cpu) {
+  return {cpu, 2, "x86-64-linux-avx2", "14.0.0", "host"};
+}
 
 // A two-stage pipeline "p" with a schedule whose features are all `value`.
 SampleRecord record(int64_t run, const std::string& key, float value, double ms) {
@@ -96,12 +98,28 @@ TEST(DatasetStore, RefusesAnotherMachineUnlessAskedAndKeepsTheirTimingsApart) {
 TEST(DatasetStore, RefusesAPipelineThatChangedUnderTheSameName) {
   const std::string db = test::scratch_dir("changed") + "/d.db";
   DatasetStore store(db, false);
-  const int64_t run = store.begin_run(store.machine_for_collection(machine("cpu"), false), "t", "{}");
+  const int64_t run =
+      store.begin_run(store.machine_for_collection(machine("cpu"), false), "t", "{}");
   store.record_sample(record(run, "a", 1.f, 1.0));
   auto changed = record(run, "b", 2.f, 1.0);
   changed.features.algorithm[3] = 99.f;
   EXPECT_THROW(store.record_sample(changed), DatasetError);
   EXPECT_EQ(store.summary(std::nullopt).measurements, 1);  // the failed transaction left nothing
+}
+
+TEST(DatasetStore, ReportsTheThreadCountsOfItsTimings) {
+  const std::string db = test::scratch_dir("threads") + "/d.db";
+  DatasetStore store(db, false);
+  const int64_t run =
+      store.begin_run(store.machine_for_collection(machine("cpu"), false), "t", "{}");
+  auto one = record(run, "a", 1.f, 1.0);
+  one.params.parallelism = 1;
+  store.record_sample(one);
+  EXPECT_EQ(store.thread_counts(std::nullopt), (std::vector<int64_t>{1}));
+  auto two = record(run, "b", 2.f, 1.0);
+  two.params.parallelism = 2;
+  store.record_sample(two);
+  EXPECT_EQ(store.thread_counts(std::nullopt), (std::vector<int64_t>{1, 2}));
 }
 
 TEST(DatasetStore, ClearErrorsForBadFiles) {
@@ -115,9 +133,11 @@ TEST(DatasetStore, ClearErrorsForBadFiles) {
     return std::string("no error");
   };
   test::write_file(dir + "/garbage.db", std::string(4096, 'x'));
-  EXPECT_NE(message(dir + "/garbage.db", false).find("is not a gnnperf dataset"), std::string::npos);
+  EXPECT_NE(message(dir + "/garbage.db", false).find("is not a gnnperf dataset"),
+            std::string::npos);
   EXPECT_NE(message(dir + "/missing.db", true).find("does not exist"), std::string::npos);
-  EXPECT_NE(message(dir + "/no/such/dir/d.db", false).find("cannot open database"), std::string::npos);
+  EXPECT_NE(message(dir + "/no/such/dir/d.db", false).find("cannot open database"),
+            std::string::npos);
   {
     DatasetStore s(dir + "/old.db", false);
     s.connection().exec("UPDATE meta SET value = '99' WHERE key = 'schema_version'");
@@ -128,7 +148,8 @@ TEST(DatasetStore, ClearErrorsForBadFiles) {
 TEST(SampleExport, WritesHalideSampleLayout) {
   const std::string dir = test::scratch_dir("export");
   DatasetStore store(dir + "/d.db", false);
-  const int64_t run = store.begin_run(store.machine_for_collection(machine("cpu"), false), "t", "{}");
+  const int64_t run =
+      store.begin_run(store.machine_for_collection(machine("cpu"), false), "t", "{}");
   store.record_sample(record(run, "a", 1.f, 2.5));
   ASSERT_EQ(export_samples(store, dir + "/out", std::nullopt), 1);
   std::ifstream list(dir + "/out/samples.txt");

@@ -56,21 +56,23 @@ TEST(Gnn, PredictionsDoNotDependOnNodeNumbering) {
   // Renumber stages by a permutation: stage s becomes perm[s].
   const std::vector<int64_t> perm = {2, 4, 0, 1, 3};
   std::vector<int64_t> inverse(perm.size());
-  for (size_t s = 0; s < perm.size(); ++s) inverse[static_cast<size_t>(perm[s])] = static_cast<int64_t>(s);
+  for (size_t s = 0; s < perm.size(); ++s)
+    inverse[static_cast<size_t>(perm[s])] = static_cast<int64_t>(s);
   PipelineGraph p = g;
   const auto inv = torch::tensor(inverse);
   p.algorithm = g.algorithm.index_select(0, inv);
   p.schedules = g.schedules.index_select(1, inv);
   p.edges.clear();
-  for (const auto& [a, b] : g.edges) p.edges.emplace_back(perm[static_cast<size_t>(a)], perm[static_cast<size_t>(b)]);
+  for (const auto& [a, b] : g.edges)
+    p.edges.emplace_back(perm[static_cast<size_t>(a)], perm[static_cast<size_t>(b)]);
 
   const auto original = model.predict(g, rows_of(g));
   const auto renumbered = model.predict(p, rows_of(p));
   for (size_t i = 0; i < original.size(); ++i) {
     EXPECT_NEAR(renumbered[i].runtime_ms, original[i].runtime_ms, 1e-5 * original[i].runtime_ms);
     for (size_t s = 0; s < perm.size(); ++s) {
-      EXPECT_NEAR(renumbered[i].stage_cost_ms[static_cast<size_t>(perm[s])], original[i].stage_cost_ms[s],
-                  1e-5 * original[i].runtime_ms);
+      EXPECT_NEAR(renumbered[i].stage_cost_ms[static_cast<size_t>(perm[s])],
+                  original[i].stage_cost_ms[s], 1e-5 * original[i].runtime_ms);
     }
   }
 }
@@ -143,7 +145,8 @@ TEST(Gnn, ConcurrentPredictionsMatchSequentialOnes) {
   for (auto& out : got) threads.emplace_back([&] { out = model.predict(g, rows_of(g)); });
   for (auto& t : threads) t.join();
   for (const auto& out : got) {
-    for (size_t i = 0; i < out.size(); ++i) EXPECT_DOUBLE_EQ(out[i].runtime_ms, expected[i].runtime_ms);
+    for (size_t i = 0; i < out.size(); ++i)
+      EXPECT_DOUBLE_EQ(out[i].runtime_ms, expected[i].runtime_ms);
   }
 }
 
@@ -157,7 +160,8 @@ double mean_squared_log_error(const std::vector<PipelineResult>& results) {
   double sum = 0;
   int n = 0;
   for (const auto& r : results) {
-    for (size_t i = 0; i < r.measured_ms.size(); ++i, ++n) sum += std::pow(std::log(r.predicted_ms[i] / r.measured_ms[i]), 2);
+    for (size_t i = 0; i < r.measured_ms.size(); ++i, ++n)
+      sum += std::pow(std::log(r.predicted_ms[i] / r.measured_ms[i]), 2);
   }
   return sum / n;
 }
@@ -219,7 +223,8 @@ TEST(Training, AKilledRunResumesToTheSameModel) {
   const auto& g = graphs[0];
   const auto a = whole.model->predict(g, rows_of(g));
   const auto b = resumed.model->predict(g, rows_of(g));
-  for (size_t i = 0; i < a.size(); ++i) EXPECT_NEAR(a[i].runtime_ms, b[i].runtime_ms, 1e-4 * a[i].runtime_ms);
+  for (size_t i = 0; i < a.size(); ++i)
+    EXPECT_NEAR(a[i].runtime_ms, b[i].runtime_ms, 1e-4 * a[i].runtime_ms);
 }
 
 TEST(ModelFile, BadFilesGetOneClearError) {

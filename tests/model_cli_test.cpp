@@ -18,7 +18,8 @@ std::string make_fixture() {
   const std::string path = test::scratch_dir("fixture") + "/small.db";
   DatasetStore store(path, false);
   const int64_t run = store.begin_run(
-      store.machine_for_collection({"cpu", 1, "x86-64-linux", "14.0.0", "host"}, false), "test", "{}");
+      store.machine_for_collection({"cpu", 1, "x86-64-linux", "14.0.0", "host"}, false), "test",
+      "{}");
   std::mt19937 rng(7);
   std::uniform_real_distribution<float> unit(0.f, 1.f);
   for (int p = 0; p < 30; ++p) {
@@ -48,12 +49,6 @@ const std::string& fixture() {
   return path;
 }
 
-void expect_one_line_error(const test::CommandResult& r, const std::string& fragment) {
-  EXPECT_NE(r.exit_code, 0);
-  EXPECT_EQ(test::line_count(r.err), 1) << r.err;
-  EXPECT_NE(r.err.find(fragment), std::string::npos) << r.err;
-}
-
 TEST(ModelCli, TrainThenPredictOnARealFixture) {
   const std::string dir = test::scratch_dir("modelcli");
   const std::string model = dir + "/m.gnn";
@@ -78,7 +73,8 @@ TEST(ModelCli, TrainThenPredictOnARealFixture) {
     }
   }
   const int64_t id = j[0]["pipeline_id"];
-  auto one = run_gnnperf("predict --model " + model + " --db " + fixture() + " --pipeline " + std::to_string(id));
+  auto one = run_gnnperf("predict --model " + model + " --db " + fixture() + " --pipeline " +
+                         std::to_string(id));
   ASSERT_EQ(one.exit_code, 0) << one.err;
   EXPECT_NE(one.out.find("predicted"), std::string::npos);
 }
@@ -86,19 +82,27 @@ TEST(ModelCli, TrainThenPredictOnARealFixture) {
 TEST(ModelCli, BadInputGetsOneClearLine) {
   const std::string dir = test::scratch_dir("modelbad");
   test::write_file(dir + "/junk.gnn", "junk");
-  expect_one_line_error(run_gnnperf("predict --model " + dir + "/junk.gnn --db " + fixture()), "truncated or corrupt");
-  expect_one_line_error(run_gnnperf("predict --model " + dir + "/none.gnn --db " + fixture()), "does not exist");
+  test::expect_one_line_error(run_gnnperf("predict --model " + dir + "/junk.gnn --db " + fixture()),
+                              "truncated or corrupt");
+  test::expect_one_line_error(run_gnnperf("predict --model " + dir + "/none.gnn --db " + fixture()),
+                              "does not exist");
   {
     Connection other(dir + "/other.db", false);
     other.exec("CREATE TABLE unrelated(x)");
   }
-  expect_one_line_error(run_gnnperf("train --db " + dir + "/other.db --out " + dir + "/m.gnn"), "not a gnnperf dataset");
+  test::expect_one_line_error(
+      run_gnnperf("train --db " + dir + "/other.db --out " + dir + "/m.gnn"),
+      "not a gnnperf dataset");
   test::write_file(dir + "/bad.json", "{\"hidden\": 8, \"dropout\": 0.5}");
-  expect_one_line_error(run_gnnperf("train --db " + fixture() + " --out " + dir + "/m.gnn --config " + dir + "/bad.json"),
-                        "unknown config key 'dropout'");
-  expect_one_line_error(run_gnnperf("train --db " + fixture() + " --out " + dir + "/m.gnn --resume"), "no checkpoint");
-  expect_one_line_error(run_gnnperf("predict --model " + dir + "/junk.gnn --db " + dir + "/other.db"),
-                        "truncated or corrupt");
+  test::expect_one_line_error(run_gnnperf("train --db " + fixture() + " --out " + dir +
+                                          "/m.gnn --config " + dir + "/bad.json"),
+                              "unknown config key 'dropout'");
+  test::expect_one_line_error(
+      run_gnnperf("train --db " + fixture() + " --out " + dir + "/m.gnn --resume"),
+      "no checkpoint");
+  test::expect_one_line_error(
+      run_gnnperf("predict --model " + dir + "/junk.gnn --db " + dir + "/other.db"),
+      "truncated or corrupt");
 }
 
 }  // namespace

@@ -1,11 +1,12 @@
 // The stage graph must line up with Adams2019's featurization row by row; the count
 // check below is the invariant the facts doc gives for that.
+#include "features/stage_graph.h"
+
 #include <gtest/gtest.h>
 
 #include <set>
 
 #include "features/featurization.h"
-#include "features/stage_graph.h"
 #include "measure/host_target.h"
 #include "sampling/autoscheduler.h"
 #include "workloads/registry.h"
@@ -45,7 +46,7 @@ TEST(StageGraph, OrdersStagesOutputFirstAndUpdatesBeforePure) {
   Halide::Var x("x");
   Halide::RDom r(0, 3, "r");
   Halide::Func producer("producer"), reduce("reduce");
-  producer(x) = in(x) * 2.f;
+  producer(x) = in(x)*2.f;
   reduce(x) = 0.f;
   reduce(x) += producer(x + r);
   const StageGraph g = build_stage_graph({reduce});

@@ -22,4 +22,7 @@ int line_count(const std::string& text);
 // Writes `text` to `path`.
 void write_file(const std::string& path, const std::string& text);
 
+// Bad input: a non-zero exit and exactly one stderr line that contains `fragment`.
+void expect_one_line_error(const CommandResult& r, const std::string& fragment);
+
 }  // namespace gnnperf::test

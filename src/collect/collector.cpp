@@ -41,7 +41,8 @@ class InterruptGuard {
   }
 
  private:
-  struct sigaction old_int_ {}, old_term_ {};
+  struct sigaction old_int_ {
+  }, old_term_{};
 };
 
 using ProcessList = std::vector<std::unique_ptr<SampleProcess>>;
@@ -70,7 +71,8 @@ void advance(ProcessList& running, std::deque<SampleTask>& pending, const Collec
   }
   if (timing || ready) return;
   while (static_cast<int>(running.size()) < o.jobs && !pending.empty()) {
-    running.push_back(std::make_unique<SampleProcess>(pending.front(), target, policy, o.memory_limit_bytes));
+    running.push_back(
+        std::make_unique<SampleProcess>(pending.front(), target, policy, o.memory_limit_bytes));
     pending.pop_front();
   }
 }
@@ -86,8 +88,9 @@ void wait_for_children(ProcessList& running, double timeout_s) {
     const auto phase = p->phase();
     if ((phase == SampleProcess::Phase::kPreparing || phase == SampleProcess::Phase::kTiming) &&
         p->seconds_in_phase() > timeout_s) {
-      p->abort(fmt::format("timed out after {:.0f} s while {}", timeout_s,
-                           phase == SampleProcess::Phase::kTiming ? "timing" : "autoscheduling/compiling"));
+      p->abort(fmt::format(
+          "timed out after {:.0f} s while {}", timeout_s,
+          phase == SampleProcess::Phase::kTiming ? "timing" : "autoscheduling/compiling"));
     }
   }
 }
@@ -135,9 +138,12 @@ CollectReport collect(const CollectOptions& o) {
       (t.is_repeat ? repeats : pending).push_back(t);
     }
   }
-  const nlohmann::json parameters = {{"workloads", o.workloads}, {"schedules", o.schedules},
-                                     {"seed", o.seed},           {"jobs", o.jobs},
-                                     {"parallelism", o.parallelism}, {"timeout_s", o.timeout_s},
+  const nlohmann::json parameters = {{"workloads", o.workloads},
+                                     {"schedules", o.schedules},
+                                     {"seed", o.seed},
+                                     {"jobs", o.jobs},
+                                     {"parallelism", o.parallelism},
+                                     {"timeout_s", o.timeout_s},
                                      {"default_beam", o.default_beam}};
   const int64_t run_id = store.begin_run(machine_id, o.command_line, parameters.dump());
 
@@ -185,8 +191,9 @@ CollectReport collect(const CollectOptions& o) {
         report.timing_s += record.timing.seconds;
         last = fmt::format("{} {:.3f} ms", record.pipeline_name, record.timing.min_ms);
       }
-      progress.update(report.already_done + report.measured + report.failed + report.skipped_repeats,
-                      report.failed, last);
+      progress.update(
+          report.already_done + report.measured + report.failed + report.skipped_repeats,
+          report.failed, last);
       it = running.erase(it);
     }
   }

@@ -15,17 +15,17 @@ struct CollectOptions {
   int schedules = 10;     // randomized schedules per pipeline (plus its default)
   int default_beam = kDefaultBeam;
   uint64_t seed = 1;
-  int jobs = 2;           // tasks prepared (autoscheduled + compiled) at once
-  int parallelism = 2;    // cores for the autoscheduler and threads for timing
-  double timeout_s = 300; // per phase (prepare, timing) of one task
+  int jobs = 2;            // tasks prepared (autoscheduled + compiled) at once
+  int parallelism = 2;     // cores for the autoscheduler and threads for timing
+  double timeout_s = 300;  // per phase (prepare, timing) of one task
   size_t memory_limit_bytes = size_t{8} << 30;
   bool separate_machine = false;
   std::string command_line;  // recorded with the run
 };
 
 struct CollectReport {
-  int64_t planned = 0;          // tasks this command stands for
-  int64_t already_done = 0;     // stored by an earlier, interrupted run
+  int64_t planned = 0;       // tasks this command stands for
+  int64_t already_done = 0;  // stored by an earlier, interrupted run
   int64_t measured = 0, failed = 0, skipped_repeats = 0;
   std::map<std::string, int64_t> kinds;  // stored measurement kinds this run
   double wall_s = 0, autoschedule_s = 0, compile_s = 0, timing_s = 0;

@@ -13,8 +13,12 @@ std::string format_duration(double seconds) {
 }
 
 ProgressLine::ProgressLine(std::string label, int64_t total, std::FILE* out)
-    : label_(std::move(label)), total_(total), out_(out), tty_(isatty(fileno(out)) != 0),
-      start_(std::chrono::steady_clock::now()), last_print_(start_) {}
+    : label_(std::move(label)),
+      total_(total),
+      out_(out),
+      tty_(isatty(fileno(out)) != 0),
+      start_(std::chrono::steady_clock::now()),
+      last_print_(start_) {}
 
 double ProgressLine::elapsed_seconds() const {
   return std::chrono::duration<double>(std::chrono::steady_clock::now() - start_).count();
@@ -26,11 +30,13 @@ void ProgressLine::update(int64_t done, int64_t failures, const std::string& las
   last_print_ = now;
   const double elapsed = elapsed_seconds();
   const double per_hour = elapsed > 0 ? static_cast<double>(done) * 3600.0 / elapsed : 0;
-  const std::string eta =
-      done > 0 ? format_duration(elapsed / static_cast<double>(done) * static_cast<double>(total_ - done)) : "?";
-  const std::string line = fmt::format("[{}] {}/{} ({:.1f}%) | {:.0f}/h | ETA {} | failures {} | {}", label_,
-                                       done, total_, total_ ? 100.0 * static_cast<double>(done) / static_cast<double>(total_) : 100.0,
-                                       per_hour, eta, failures, last);
+  const std::string eta = done > 0 ? format_duration(elapsed / static_cast<double>(done) *
+                                                     static_cast<double>(total_ - done))
+                                   : "?";
+  const std::string line = fmt::format(
+      "[{}] {}/{} ({:.1f}%) | {:.0f}/h | ETA {} | failures {} | {}", label_, done, total_,
+      total_ ? 100.0 * static_cast<double>(done) / static_cast<double>(total_) : 100.0, per_hour,
+      eta, failures, last);
   if (tty_) {
     fmt::print(out_, "\r\033[K{}", line);
   } else {

@@ -11,6 +11,7 @@
 #include <cstring>
 #include <nlohmann/json.hpp>
 
+#include "measure/cpu_affinity.h"
 #include "sampling/autoscheduler.h"
 
 namespace gnnperf {
@@ -80,7 +81,8 @@ double seconds_since(Clock::time_point t) {
     const SplitFeatures features = split_featurization(scheduled.featurization);
     if (static_cast<int>(graph.stages.size()) != features.num_stages) {
       throw std::runtime_error("stage graph has " + std::to_string(graph.stages.size()) +
-                               " stages but the featurization " + std::to_string(features.num_stages));
+                               " stages but the featurization " +
+                               std::to_string(features.num_stages));
     }
     phase = "compile";
     const auto compile_start = Clock::now();
@@ -101,6 +103,7 @@ double seconds_since(Clock::time_point t) {
     char go = 0;
     if (read(in, &go, 1) != 1) _exit(0);  // the parent gave up on this task
     phase = "timing";
+    pin_to_last_cpus(task.params.parallelism);
     const Timing t = time_pipeline(pipeline, built, target, policy);
     send(out, {{"type", "timed"},
                {"min_ms", t.min_ms},
@@ -122,7 +125,8 @@ double seconds_since(Clock::time_point t) {
 std::string last_log_line(int fd) {
   char buf[4096];
   const off_t size = lseek(fd, 0, SEEK_END);
-  const off_t start = size > static_cast<off_t>(sizeof buf) ? size - static_cast<off_t>(sizeof buf) : 0;
+  const off_t start =
+      size > static_cast<off_t>(sizeof buf) ? size - static_cast<off_t>(sizeof buf) : 0;
   const ssize_t n = pread(fd, buf, sizeof buf, start);
   if (n <= 0) return {};
   std::string text(buf, static_cast<size_t>(n));
@@ -207,8 +211,10 @@ void SampleProcess::handle_message(const std::string& payload) {
   const std::string type = m.at("type");
   if (type == "prepared") {
     PreparedSample p;
-    for (const auto& s : m.at("stages")) p.graph.stages.push_back({s[0].get<std::string>(), s[1].get<int>()});
-    for (const auto& e : m.at("edges")) p.graph.edges.emplace_back(e[0].get<int>(), e[1].get<int>());
+    for (const auto& s : m.at("stages"))
+      p.graph.stages.push_back({s[0].get<std::string>(), s[1].get<int>()});
+    for (const auto& e : m.at("edges"))
+      p.graph.edges.emplace_back(e[0].get<int>(), e[1].get<int>());
     p.features.num_stages = static_cast<int>(p.graph.stages.size());
     p.features.schedule = floats_of(m.at("schedule"));
     p.features.algorithm = floats_of(m.at("algorithm"));

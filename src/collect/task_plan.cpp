@@ -26,7 +26,10 @@ SamplingParams randomized_params(uint64_t task_hash, int parallelism) {
   p.seed = rng() % 1000000007ULL;
   const uint64_t weights_seed = rng() | 1;  // never 0, which means the stock weights
   switch (rng() % 10) {
-    case 0: case 1: case 2: case 3:
+    case 0:
+    case 1:
+    case 2:
+    case 3:
       p.beam_size = 1, p.random_dropout = 100, p.weights_seed = weights_seed;
       break;
     case 4:
@@ -50,10 +53,12 @@ SamplingParams randomized_params(uint64_t task_hash, int parallelism) {
 
 }  // namespace
 
-std::vector<SampleTask> plan_tasks(const std::vector<Workload>& workloads, const PlanRequest& request) {
+std::vector<SampleTask> plan_tasks(const std::vector<Workload>& workloads,
+                                   const PlanRequest& request) {
   std::vector<SampleTask> tasks, repeats;
   auto prefix = [&](const Workload& w) {
-    return fmt::format("m{}/p{}/s{}/{}", request.machine_id, request.parallelism, request.seed, w.name);
+    return fmt::format("m{}/p{}/s{}/{}", request.machine_id, request.parallelism, request.seed,
+                       w.name);
   };
   for (const auto& w : workloads) {
     SampleTask reference;

@@ -39,6 +39,7 @@ inline constexpr int kRepeatEvery = 20;
 
 // Primary tasks (every pipeline's default, then round-robin over pipelines), then the
 // repeats, which the collector starts only once every primary task has finished.
-std::vector<SampleTask> plan_tasks(const std::vector<Workload>& workloads, const PlanRequest& request);
+std::vector<SampleTask> plan_tasks(const std::vector<Workload>& workloads,
+                                   const PlanRequest& request);
 
 }  // namespace gnnperf

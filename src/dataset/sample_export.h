@@ -14,6 +14,7 @@ namespace gnnperf {
 // Writes one .sample and one .schedule.h per schedule into `dir` (created if
 // missing) and a list of the samples, `dir/samples.txt`, ready to pipe into retrain_cost_model.
 // Returns the number of samples.
-int64_t export_samples(DatasetStore& store, const std::string& dir, std::optional<int64_t> machine_id);
+int64_t export_samples(DatasetStore& store, const std::string& dir,
+                       std::optional<int64_t> machine_id);
 
 }  // namespace gnnperf

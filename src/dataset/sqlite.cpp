@@ -25,7 +25,8 @@ Statement& Statement::bind(int index, const std::string& value) {
   return *this;
 }
 Statement& Statement::bind(int index, std::span<const float> blob) {
-  sqlite3_bind_blob(stmt_, index, blob.data(), static_cast<int>(blob.size_bytes()), SQLITE_TRANSIENT);
+  sqlite3_bind_blob(stmt_, index, blob.data(), static_cast<int>(blob.size_bytes()),
+                    SQLITE_TRANSIENT);
   return *this;
 }
 Statement& Statement::bind_null(int index) {
@@ -47,7 +48,9 @@ void Statement::reset() {
 
 int64_t Statement::integer(int column) const { return sqlite3_column_int64(stmt_, column); }
 double Statement::real(int column) const { return sqlite3_column_double(stmt_, column); }
-bool Statement::is_null(int column) const { return sqlite3_column_type(stmt_, column) == SQLITE_NULL; }
+bool Statement::is_null(int column) const {
+  return sqlite3_column_type(stmt_, column) == SQLITE_NULL;
+}
 
 std::string Statement::text(int column) const {
   const auto* p = sqlite3_column_text(stmt_, column);

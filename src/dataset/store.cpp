@@ -54,7 +54,8 @@ DatasetStore::DatasetStore(const std::string& path, bool read_only)
     q.step();
     tables = q.integer(0);
   } catch (const DatasetError&) {
-    throw DatasetError(fmt::format("'{}' is not a gnnperf dataset ({})", path, sqlite3_errmsg(db_.handle())));
+    throw DatasetError(
+        fmt::format("'{}' is not a gnnperf dataset ({})", path, sqlite3_errmsg(db_.handle())));
   }
   if (!read_only) {
     if (sqlite3_db_readonly(db_.handle(), "main") == 1) {
@@ -80,15 +81,17 @@ DatasetStore::DatasetStore(const std::string& path, bool read_only)
     throw DatasetError(fmt::format("'{}' is not a gnnperf dataset (no meta table)", path));
   }
   if (version != std::to_string(kSchemaVersion)) {
-    throw DatasetError(fmt::format("'{}' has dataset schema version {}; this gnnperf reads version {}",
-                                   path, version.empty() ? "none" : version, kSchemaVersion));
+    throw DatasetError(
+        fmt::format("'{}' has dataset schema version {}; this gnnperf reads version {}", path,
+                    version.empty() ? "none" : version, kSchemaVersion));
   }
 }
 
 std::vector<MachineRow> DatasetStore::machines() {
   std::vector<MachineRow> out;
   auto q = db_.prepare(
-      "SELECT id, cpu_model, cores, halide_target, halide_version, hostname FROM machines ORDER BY id");
+      "SELECT id, cpu_model, cores, halide_target, halide_version, hostname FROM machines ORDER BY "
+      "id");
   while (q.step()) {
     MachineRow row;
     row.id = q.integer(0);
@@ -108,10 +111,10 @@ int64_t DatasetStore::machine_for_collection(const MachineInfo& info, bool allow
     if (m.info.same_hardware(info)) return m.id;
   }
   if (!known.empty() && !allow_new_machine) {
-    throw DatasetError(fmt::format(
-        "'{}' holds timings from another machine ({}); this machine is {}. Pass "
-        "--separate-machine to collect a separate run here",
-        path_, machine_text(known.front().info), machine_text(info)));
+    throw DatasetError(
+        fmt::format("'{}' holds timings from another machine ({}); this machine is {}. Pass "
+                    "--separate-machine to collect a separate run here",
+                    path_, machine_text(known.front().info), machine_text(info)));
   }
   db_.prepare(fmt::format("INSERT INTO machines(cpu_model, cores, halide_target, halide_version, "
                           "hostname, first_seen) VALUES (?, ?, ?, ?, ?, {})",
@@ -159,16 +162,19 @@ int64_t DatasetStore::ensure_pipeline(const SampleRecord& r) {
     // The same name must mean the same algorithm, or schedules would be compared
     // across different pipelines (for example after a change to a workload builder).
     bool same = find.integer(1) == num_stages;
-    auto stages = db_.prepare("SELECT algorithm_features FROM stages WHERE pipeline_id = ? ORDER BY idx");
+    auto stages =
+        db_.prepare("SELECT algorithm_features FROM stages WHERE pipeline_id = ? ORDER BY idx");
     stages.bind(1, id);
     for (int s = 0; same && stages.step(); ++s) {
       auto stored = stages.floats(0);
-      same = std::equal(stored.begin(), stored.end(),
-                        r.features.algorithm.begin() + static_cast<ptrdiff_t>(s) * kAlgorithmFeatures);
+      same =
+          std::equal(stored.begin(), stored.end(),
+                     r.features.algorithm.begin() + static_cast<ptrdiff_t>(s) * kAlgorithmFeatures);
     }
     if (!same) {
-      throw DatasetError(fmt::format("pipeline '{}' in '{}' differs from the one this gnnperf builds",
-                                     r.pipeline_name, path_));
+      throw DatasetError(
+          fmt::format("pipeline '{}' in '{}' differs from the one this gnnperf builds",
+                      r.pipeline_name, path_));
     }
     return id;
   }
@@ -180,13 +186,14 @@ int64_t DatasetStore::ensure_pipeline(const SampleRecord& r) {
       .step();
   const int64_t id = db_.last_insert_id();
   auto stage = db_.prepare(
-      "INSERT INTO stages(pipeline_id, idx, func_name, definition, algorithm_features) VALUES (?, ?, ?, ?, ?)");
+      "INSERT INTO stages(pipeline_id, idx, func_name, definition, algorithm_features) VALUES (?, "
+      "?, ?, ?, ?)");
   for (int s = 0; s < num_stages; ++s) {
     stage.reset();
     stage.bind(1, id).bind(2, int64_t{s}).bind(3, r.graph.stages[s].func_name);
     stage.bind(4, int64_t{r.graph.stages[s].definition});
-    stage.bind(5, std::span<const float>(r.features.algorithm).subspan(
-                      static_cast<size_t>(s) * kAlgorithmFeatures, kAlgorithmFeatures));
+    stage.bind(5, std::span<const float>(r.features.algorithm)
+                      .subspan(static_cast<size_t>(s) * kAlgorithmFeatures, kAlgorithmFeatures));
     stage.step();
   }
   auto edge = db_.prepare("INSERT INTO edges(pipeline_id, producer, consumer) VALUES (?, ?, ?)");
@@ -199,8 +206,9 @@ int64_t DatasetStore::ensure_pipeline(const SampleRecord& r) {
 
 std::string DatasetStore::record_sample(const SampleRecord& r) {
   if (static_cast<int>(r.graph.stages.size()) != r.features.num_stages) {
-    throw DatasetError(fmt::format("pipeline '{}': stage graph has {} stages but the featurization {}",
-                                   r.pipeline_name, r.graph.stages.size(), r.features.num_stages));
+    throw DatasetError(
+        fmt::format("pipeline '{}': stage graph has {} stages but the featurization {}",
+                    r.pipeline_name, r.graph.stages.size(), r.features.num_stages));
   }
   Transaction tx(db_);
   const int64_t pipeline_id = ensure_pipeline(r);
@@ -218,9 +226,10 @@ std::string DatasetStore::record_sample(const SampleRecord& r) {
     timed_here.bind(1, schedule_id).bind(2, r.run_id);
     if (timed_here.step()) kind = r.planned_repeat ? "repeat" : "duplicate";
   } else {
-    db_.prepare("INSERT INTO schedules(pipeline_id, feature_hash, schedule_features, schedule_source, "
-                "beam_size, random_dropout, seed, weights_seed, is_default, autoscheduler_cost) "
-                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
+    db_.prepare(
+           "INSERT INTO schedules(pipeline_id, feature_hash, schedule_features, schedule_source, "
+           "beam_size, random_dropout, seed, weights_seed, is_default, autoscheduler_cost) "
+           "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
         .bind(1, pipeline_id)
         .bind(2, hash)
         .bind(3, std::span<const float>(r.features.schedule))
@@ -234,11 +243,12 @@ std::string DatasetStore::record_sample(const SampleRecord& r) {
         .step();
     schedule_id = db_.last_insert_id();
   }
-  db_.prepare(fmt::format(
-                  "INSERT INTO measurements(schedule_id, run_id, task_key, kind, min_ms, median_ms, "
-                  "max_ms, samples, iterations, threads, autoschedule_s, compile_s, timing_s, "
-                  "measured_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, {})",
-                  kNow))
+  db_
+      .prepare(fmt::format(
+          "INSERT INTO measurements(schedule_id, run_id, task_key, kind, min_ms, median_ms, "
+          "max_ms, samples, iterations, threads, autoschedule_s, compile_s, timing_s, "
+          "measured_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, {})",
+          kNow))
       .bind(1, schedule_id)
       .bind(2, r.run_id)
       .bind(3, r.task_key)
@@ -282,8 +292,8 @@ DatasetSummary DatasetStore::summary(std::optional<int64_t> machine_id) {
   s.schedules = counts.integer(1);
   s.samples = counts.integer(2);
   s.measurements = counts.integer(3);
-  auto failures = db_.prepare("SELECT count(*) FROM failures f JOIN runs r ON f.run_id = r.id WHERE 1" +
-                              on_machine);
+  auto failures = db_.prepare(
+      "SELECT count(*) FROM failures f JOIN runs r ON f.run_id = r.id WHERE 1" + on_machine);
   failures.step();
   s.failures = failures.integer(0);
 
@@ -305,14 +315,26 @@ DatasetSummary DatasetStore::summary(std::optional<int64_t> machine_id) {
   return s;
 }
 
+std::vector<int64_t> DatasetStore::thread_counts(std::optional<int64_t> machine_id) {
+  auto q = db_.prepare(
+      "SELECT DISTINCT m.threads FROM measurements m JOIN runs r ON m.run_id = r.id WHERE 1" +
+      machine_filter(machine_id, "r.machine_id") + " ORDER BY m.threads");
+  std::vector<int64_t> out;
+  while (q.step()) out.push_back(q.integer(0));
+  return out;
+}
+
 std::vector<StoredPipeline> DatasetStore::pipelines(std::optional<int64_t> machine_id) {
   auto q = db_.prepare(
       "SELECT id, name, family, num_stages FROM pipelines WHERE id IN (SELECT sc.pipeline_id FROM "
-      "schedules sc JOIN measurements m ON m.schedule_id = sc.id JOIN runs r ON m.run_id = r.id WHERE 1" +
+      "schedules sc JOIN measurements m ON m.schedule_id = sc.id JOIN runs r ON m.run_id = r.id "
+      "WHERE 1" +
       machine_filter(machine_id, "r.machine_id") + ") ORDER BY id");
   auto stages = db_.prepare(
-      "SELECT algorithm_features, func_name, definition FROM stages WHERE pipeline_id = ? ORDER BY idx");
-  auto edges = db_.prepare("SELECT producer, consumer FROM edges WHERE pipeline_id = ? ORDER BY producer, consumer");
+      "SELECT algorithm_features, func_name, definition FROM stages WHERE pipeline_id = ? ORDER BY "
+      "idx");
+  auto edges = db_.prepare(
+      "SELECT producer, consumer FROM edges WHERE pipeline_id = ? ORDER BY producer, consumer");
   std::vector<StoredPipeline> out;
   while (q.step()) {
     StoredPipeline p;
@@ -325,11 +347,13 @@ std::vector<StoredPipeline> DatasetStore::pipelines(std::optional<int64_t> machi
     while (stages.step()) {
       auto f = stages.floats(0);
       p.algorithm.insert(p.algorithm.end(), f.begin(), f.end());
-      p.stage_names.push_back(StageNode{stages.text(1), static_cast<int>(stages.integer(2))}.name());
+      p.stage_names.push_back(
+          StageNode{stages.text(1), static_cast<int>(stages.integer(2))}.name());
     }
     edges.reset();
     edges.bind(1, p.id);
-    while (edges.step()) p.edges.emplace_back(static_cast<int>(edges.integer(0)), static_cast<int>(edges.integer(1)));
+    while (edges.step())
+      p.edges.emplace_back(static_cast<int>(edges.integer(0)), static_cast<int>(edges.integer(1)));
     out.push_back(std::move(p));
   }
   return out;
@@ -337,9 +361,12 @@ std::vector<StoredPipeline> DatasetStore::pipelines(std::optional<int64_t> machi
 
 std::vector<StoredSchedule> DatasetStore::schedules(std::optional<int64_t> machine_id) {
   auto q = db_.prepare(
-      "SELECT sc.pipeline_id, sc.id, min(m.min_ms), sc.schedule_features, sc.schedule_source, sc.is_default "
-      "FROM schedules sc JOIN measurements m ON m.schedule_id = sc.id JOIN runs r ON m.run_id = r.id WHERE 1" +
-      machine_filter(machine_id, "r.machine_id") + " GROUP BY sc.id ORDER BY sc.pipeline_id, sc.id");
+      "SELECT sc.pipeline_id, sc.id, min(m.min_ms), sc.schedule_features, sc.schedule_source, "
+      "sc.is_default "
+      "FROM schedules sc JOIN measurements m ON m.schedule_id = sc.id JOIN runs r ON m.run_id = "
+      "r.id WHERE 1" +
+      machine_filter(machine_id, "r.machine_id") +
+      " GROUP BY sc.id ORDER BY sc.pipeline_id, sc.id");
   std::vector<StoredSchedule> out;
   while (q.step()) {
     StoredSchedule s;

@@ -53,7 +53,7 @@ struct DatasetSummary {
   int64_t samples = 0;       // first timings of a schedule on a machine
   int64_t measurements = 0;  // all timings, repeats included
   int64_t failures = 0;
-  int64_t repeat_pairs = 0;  // re-timings compared with the first timing
+  int64_t repeat_pairs = 0;     // re-timings compared with the first timing
   double noise_median_ape = 0;  // fractions: 0.01 = 1%
   double noise_mean_ape = 0;
 };
@@ -71,8 +71,8 @@ struct StoredPipeline {
 // One timed schedule: its schedule features and runtime.
 struct StoredSchedule {
   int64_t pipeline_id = 0, schedule_id = 0;
-  double runtime_ms = 0;         // fastest timing on the selected machine
-  std::vector<float> schedule;   // num_stages * kScheduleFeatures
+  double runtime_ms = 0;        // fastest timing on the selected machine
+  std::vector<float> schedule;  // num_stages * kScheduleFeatures
   std::string schedule_source;
   bool is_default = false;
 };
@@ -90,7 +90,8 @@ class DatasetStore {
   int64_t machine_for_collection(const MachineInfo& info, bool allow_new_machine);
   std::vector<MachineRow> machines();
 
-  int64_t begin_run(int64_t machine_id, const std::string& command, const std::string& parameters_json);
+  int64_t begin_run(int64_t machine_id, const std::string& command,
+                    const std::string& parameters_json);
 
   // Task keys already finished (measured or failed), so a rerun can skip them.
   std::set<std::string> finished_tasks();
@@ -102,6 +103,9 @@ class DatasetStore {
 
   // Counts and noise floor, optionally for one machine only.
   DatasetSummary summary(std::optional<int64_t> machine_id);
+
+  // The Halide thread counts timings were taken with (on the machine, if given).
+  std::vector<int64_t> thread_counts(std::optional<int64_t> machine_id);
 
   // Pipelines with at least one timing on the machine (all machines if unset), by id.
   std::vector<StoredPipeline> pipelines(std::optional<int64_t> machine_id);

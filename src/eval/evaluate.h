@@ -9,6 +9,7 @@
 
 namespace gnnperf {
 
-std::vector<PipelineResult> evaluate(const CostModel& model, const std::vector<const PipelineGraph*>& pipelines);
+std::vector<PipelineResult> evaluate(const CostModel& model,
+                                     const std::vector<const PipelineGraph*>& pipelines);
 
 }  // namespace gnnperf

@@ -39,7 +39,8 @@ Metrics compute_metrics(const std::vector<PipelineResult>& results) {
     if (r.measured_ms.size() < 2) continue;
     ++m.pipelines;
     tau_sum += kendall_tau_b(r.predicted_ms, r.measured_ms);
-    const size_t pick = std::min_element(r.predicted_ms.begin(), r.predicted_ms.end()) - r.predicted_ms.begin();
+    const size_t pick =
+        std::min_element(r.predicted_ms.begin(), r.predicted_ms.end()) - r.predicted_ms.begin();
     top1_sum += *std::min_element(r.measured_ms.begin(), r.measured_ms.end()) / r.measured_ms[pick];
   }
   m.schedules = static_cast<int64_t>(ape.size());
@@ -59,8 +60,12 @@ Metrics compute_metrics(const std::vector<PipelineResult>& results) {
 }
 
 nlohmann::json to_json(const Metrics& m) {
-  return {{"mape", m.mape},           {"median_ape", m.median_ape}, {"kendall_tau", m.kendall_tau},
-          {"top1_score", m.top1_score}, {"schedules", m.schedules},  {"pipelines", m.pipelines}};
+  return {{"mape", m.mape},
+          {"median_ape", m.median_ape},
+          {"kendall_tau", m.kendall_tau},
+          {"top1_score", m.top1_score},
+          {"schedules", m.schedules},
+          {"pipelines", m.pipelines}};
 }
 
 }  // namespace gnnperf

@@ -14,10 +14,10 @@ struct PipelineResult {
 };
 
 struct Metrics {
-  double mape = 0;          // mean |predicted - measured| / measured over schedules
+  double mape = 0;  // mean |predicted - measured| / measured over schedules
   double median_ape = 0;
-  double kendall_tau = 0;   // Kendall tau-b within each pipeline, averaged over pipelines
-  double top1_score = 0;    // fastest measured / measured of the model's first pick, averaged
+  double kendall_tau = 0;  // Kendall tau-b within each pipeline, averaged over pipelines
+  double top1_score = 0;   // fastest measured / measured of the model's first pick, averaged
   int64_t schedules = 0;
   int64_t pipelines = 0;
 };

@@ -43,7 +43,8 @@ bool is_input_node(const Function& f) {
 }  // namespace
 
 std::string StageNode::name() const {
-  return definition == 0 ? func_name : func_name + ".update(" + std::to_string(definition - 1) + ")";
+  return definition == 0 ? func_name
+                         : func_name + ".update(" + std::to_string(definition - 1) + ")";
 }
 
 StageGraph build_stage_graph(const std::vector<Halide::Func>& outputs) {

@@ -18,7 +18,7 @@ namespace gnnperf {
 
 struct StageNode {
   std::string func_name;
-  int definition = 0;  // 0 = pure definition, k = update k-1
+  int definition = 0;        // 0 = pure definition, k = update k-1
   std::string name() const;  // "f" for the pure definition, "f.update(k-1)" otherwise
 };
 

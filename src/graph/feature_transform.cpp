@@ -13,7 +13,9 @@ std::pair<torch::Tensor, torch::Tensor> mean_and_std(const torch::Tensor& rows) 
 
 }  // namespace
 
-torch::Tensor log_scale(const torch::Tensor& raw) { return torch::sign(raw) * torch::log1p(torch::abs(raw)); }
+torch::Tensor log_scale(const torch::Tensor& raw) {
+  return torch::sign(raw) * torch::log1p(torch::abs(raw));
+}
 
 FeatureTransform FeatureTransform::fit(const std::vector<const PipelineGraph*>& train) {
   std::vector<torch::Tensor> algorithm, schedule;

@@ -22,7 +22,8 @@ NormalizedEdges normalize(const PipelineGraph& g) {
   e.src = torch::tensor(src, opts);
   e.dst = torch::tensor(dst, opts);
   auto d = torch::tensor(degree, torch::kFloat32);
-  e.weight = src.empty() ? torch::zeros({0}) : torch::rsqrt(d.index_select(0, e.src) * d.index_select(0, e.dst));
+  e.weight = src.empty() ? torch::zeros({0})
+                         : torch::rsqrt(d.index_select(0, e.src) * d.index_select(0, e.dst));
   e.self_weight = 1.0 / d;
   return e;
 }
@@ -30,14 +31,16 @@ NormalizedEdges normalize(const PipelineGraph& g) {
 }  // namespace
 
 GraphBatch make_batch(const std::vector<BatchPart>& parts, const FeatureTransform& transform) {
-  std::vector<torch::Tensor> sched, algo, algo_index, src, dst, weight, self, node_graph, node_stage, runtimes, part_of;
+  std::vector<torch::Tensor> sched, algo, algo_index, src, dst, weight, self, node_graph,
+      node_stage, runtimes, part_of;
   int64_t nodes = 0, algo_rows = 0, graphs = 0;
   for (size_t k = 0; k < parts.size(); ++k) {
     const PipelineGraph& g = *parts[k].pipeline;
     const int64_t s = g.num_stages;
     const auto rows = torch::tensor(parts[k].rows, torch::kInt64);
     const int64_t b = rows.size(0);
-    sched.push_back(transform.schedule(g.schedules.index_select(0, rows).reshape({b * s, kScheduleFeatures})));
+    sched.push_back(
+        transform.schedule(g.schedules.index_select(0, rows).reshape({b * s, kScheduleFeatures})));
     algo.push_back(transform.algorithm(g.algorithm));
     const auto stage = torch::arange(s, torch::kInt64).repeat({b});
     algo_index.push_back(stage + algo_rows);

@@ -1,10 +1,19 @@
 #include "graph/pipeline_graph.h"
 
+#include <fmt/format.h>
+#include <fmt/ranges.h>
+
 #include <map>
 
 namespace gnnperf {
 
-std::vector<PipelineGraph> load_pipeline_graphs(DatasetStore& store, std::optional<int64_t> machine_id) {
+std::vector<PipelineGraph> load_pipeline_graphs(DatasetStore& store,
+                                                std::optional<int64_t> machine_id) {
+  if (const auto threads = store.thread_counts(machine_id); threads.size() > 1) {
+    throw DatasetError(
+        fmt::format("'{}' mixes timings taken with {} Halide threads; learn from one setting",
+                    store.path(), fmt::join(threads, " and ")));
+  }
   std::vector<PipelineGraph> graphs;
   std::map<int64_t, size_t> index;
   for (auto& p : store.pipelines(machine_id)) {
@@ -15,7 +24,9 @@ std::vector<PipelineGraph> load_pipeline_graphs(DatasetStore& store, std::option
     g.num_stages = p.num_stages;
     g.edges = p.edges;
     g.stage_names = p.stage_names;
-    g.algorithm = torch::from_blob(p.algorithm.data(), {p.num_stages, kAlgorithmFeatures}, torch::kFloat32).clone();
+    g.algorithm =
+        torch::from_blob(p.algorithm.data(), {p.num_stages, kAlgorithmFeatures}, torch::kFloat32)
+            .clone();
     index[p.id] = graphs.size();
     graphs.push_back(std::move(g));
   }
@@ -30,7 +41,9 @@ std::vector<PipelineGraph> load_pipeline_graphs(DatasetStore& store, std::option
   for (size_t i = 0; i < graphs.size(); ++i) {
     auto& g = graphs[i];
     const auto n = static_cast<int64_t>(runtimes[i].size());
-    g.schedules = torch::from_blob(features[i].data(), {n, g.num_stages, kScheduleFeatures}, torch::kFloat32).clone();
+    g.schedules =
+        torch::from_blob(features[i].data(), {n, g.num_stages, kScheduleFeatures}, torch::kFloat32)
+            .clone();
     g.runtimes_ms = torch::from_blob(runtimes[i].data(), {n}, torch::kFloat64).clone();
   }
   return graphs;

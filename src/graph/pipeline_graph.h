@@ -19,16 +19,18 @@ struct PipelineGraph {
   int num_stages = 0;
   std::vector<std::pair<int, int>> edges;  // producer -> consumer stage
   std::vector<std::string> stage_names;
-  torch::Tensor algorithm;                 // [stages, 287] raw features, float32
-  torch::Tensor schedules;                 // [schedules, stages, 39] raw features, float32
-  torch::Tensor runtimes_ms;               // [schedules] measured, float64
+  torch::Tensor algorithm;    // [stages, 287] raw features, float32
+  torch::Tensor schedules;    // [schedules, stages, 39] raw features, float32
+  torch::Tensor runtimes_ms;  // [schedules] measured, float64
   std::vector<int64_t> schedule_ids;
 
   int64_t num_schedules() const { return static_cast<int64_t>(schedule_ids.size()); }
 };
 
 // Loads every pipeline with timed schedules (of one machine if given), in id order.
-// Throws DatasetError if the database lacks the tables gnnperf needs.
-std::vector<PipelineGraph> load_pipeline_graphs(DatasetStore& store, std::optional<int64_t> machine_id);
+// Throws DatasetError if the database lacks the tables gnnperf needs, or if its timings
+// were taken with different thread counts, which would mix incomparable runtimes.
+std::vector<PipelineGraph> load_pipeline_graphs(DatasetStore& store,
+                                                std::optional<int64_t> machine_id);
 
 }  // namespace gnnperf

@@ -5,9 +5,9 @@
 #include <unistd.h>
 
 #include <fstream>
+#include <map>
 
 #include "measure/host_target.h"
-#include <map>
 
 namespace gnnperf {
 namespace {

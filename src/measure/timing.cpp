@@ -7,7 +7,6 @@
 #include <cmath>
 #include <cstring>
 #include <random>
-#include <thread>
 
 #include "workloads/workload.h"
 
@@ -30,19 +29,29 @@ void fill_random(Halide::Buffer<T> buf, std::mt19937& rng) {
 
 void fill_random(Halide::Buffer<> buf, std::mt19937& rng) {
   const Halide::Type type = buf.type();
-  if (type == Halide::Float(32)) fill_random(Halide::Buffer<float>(buf), rng);
-  else if (type == Halide::Float(64)) fill_random(Halide::Buffer<double>(buf), rng);
-  else if (type == Halide::UInt(8)) fill_random(Halide::Buffer<uint8_t>(buf), rng);
-  else if (type == Halide::UInt(16)) fill_random(Halide::Buffer<uint16_t>(buf), rng);
-  else if (type == Halide::Int(32)) fill_random(Halide::Buffer<int32_t>(buf), rng);
-  else if (type == Halide::Int(16)) fill_random(Halide::Buffer<int16_t>(buf), rng);
-  else if (type == Halide::UInt(32)) fill_random(Halide::Buffer<uint32_t>(buf), rng);
-  else if (type == Halide::Int(8)) fill_random(Halide::Buffer<int8_t>(buf), rng);
-  else std::memset(buf.raw_buffer()->host, 0, buf.size_in_bytes());  // other types: zeros
+  if (type == Halide::Float(32))
+    fill_random(Halide::Buffer<float>(buf), rng);
+  else if (type == Halide::Float(64))
+    fill_random(Halide::Buffer<double>(buf), rng);
+  else if (type == Halide::UInt(8))
+    fill_random(Halide::Buffer<uint8_t>(buf), rng);
+  else if (type == Halide::UInt(16))
+    fill_random(Halide::Buffer<uint16_t>(buf), rng);
+  else if (type == Halide::Int(32))
+    fill_random(Halide::Buffer<int32_t>(buf), rng);
+  else if (type == Halide::Int(16))
+    fill_random(Halide::Buffer<int16_t>(buf), rng);
+  else if (type == Halide::UInt(32))
+    fill_random(Halide::Buffer<uint32_t>(buf), rng);
+  else if (type == Halide::Int(8))
+    fill_random(Halide::Buffer<int8_t>(buf), rng);
+  else
+    std::memset(buf.raw_buffer()->host, 0, buf.size_in_bytes());  // other types: zeros
 }
 
 double elapsed_ms(std::chrono::steady_clock::time_point start) {
-  return std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
+  return std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start)
+      .count();
 }
 
 }  // namespace
@@ -71,10 +80,10 @@ Timing time_pipeline(Halide::Pipeline& pipeline, BuiltPipeline& built, const Hal
     timing.iterations = 1;
   } else {
     const double probe_ms = run_once();
-    timing.iterations = std::max(1, static_cast<int>(std::ceil(policy.min_sample_ms / std::max(probe_ms, 1e-6))));
+    timing.iterations =
+        std::max(1, static_cast<int>(std::ceil(policy.min_sample_ms / std::max(probe_ms, 1e-6))));
     const int samples = probe_ms >= policy.slow_run_ms ? policy.slow_samples : policy.samples;
     for (int s = 0; s < samples; ++s) {
-      std::this_thread::sleep_for(std::chrono::duration<double, std::milli>(policy.sample_gap_ms));
       auto t = std::chrono::steady_clock::now();
       for (int i = 0; i < timing.iterations; ++i) pipeline.realize(realization);
       per_run.push_back(elapsed_ms(t) / timing.iterations);

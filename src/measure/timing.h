@@ -6,7 +6,6 @@
 // taken so that one bad schedule cannot eat the collection budget.
 #pragma once
 
-
 namespace Halide {
 class Pipeline;
 struct Target;
@@ -19,12 +18,9 @@ struct BuiltPipeline;
 struct TimingPolicy {
   double min_sample_ms = 1.0;
   int samples = 10;
-  // Pause between samples. On a shared (virtual) machine the available CPU changes
-  // within seconds; spreading the samples lets their minimum find a quiet moment.
-  double sample_gap_ms = 20;
-  double slow_run_ms = 100;       // runs this long: only `slow_samples` samples
+  double slow_run_ms = 100;  // runs this long: only `slow_samples` samples
   int slow_samples = 3;
-  double very_slow_run_ms = 1000; // runs this long: the warm-up run is the only sample
+  double very_slow_run_ms = 1000;  // runs this long: the warm-up run is the only sample
 };
 
 struct Timing {

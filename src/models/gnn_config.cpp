@@ -12,9 +12,12 @@ template <typename T>
 void read(const nlohmann::json& j, const char* key, T& value, double lo, double hi) {
   if (!j.contains(key)) return;
   const auto& v = j.at(key);
-  if (!v.is_number()) throw std::invalid_argument(fmt::format("config key '{}' must be a number", key));
+  if (!v.is_number())
+    throw std::invalid_argument(fmt::format("config key '{}' must be a number", key));
   const double x = v.get<double>();
-  if (x < lo || x > hi) throw std::invalid_argument(fmt::format("config key '{}' = {} is outside [{}, {}]", key, x, lo, hi));
+  if (x < lo || x > hi)
+    throw std::invalid_argument(
+        fmt::format("config key '{}' = {} is outside [{}, {}]", key, x, lo, hi));
   value = v.get<T>();
 }
 
@@ -37,7 +40,8 @@ GnnConfig GnnConfig::from_json(const nlohmann::json& j) {
   GnnConfig c;
   const auto known = c.to_json();
   for (const auto& [key, value] : j.items()) {
-    if (!known.contains(key)) throw std::invalid_argument(fmt::format("unknown config key '{}'", key));
+    if (!known.contains(key))
+      throw std::invalid_argument(fmt::format("unknown config key '{}'", key));
   }
   read(j, "hidden", c.hidden, 1, 4096);
   read(j, "layers", c.layers, 0, 32);
@@ -57,7 +61,8 @@ GnnConfig GnnConfig::from_file(const std::string& path) {
   try {
     return from_json(nlohmann::json::parse(in));
   } catch (const nlohmann::json::parse_error& e) {
-    throw std::invalid_argument(fmt::format("config '{}' is not valid JSON (byte {})", path, e.byte));
+    throw std::invalid_argument(
+        fmt::format("config '{}' is not valid JSON (byte {})", path, e.byte));
   }
 }
 

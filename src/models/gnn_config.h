@@ -8,15 +8,15 @@
 namespace gnnperf {
 
 struct GnnConfig {
-  int hidden = 64;             // width of node embeddings
-  int layers = 3;              // graph-convolution layers (K)
-  double rank_weight = 1.0;    // weight of the within-pipeline ranking loss
+  int hidden = 64;           // width of node embeddings
+  int layers = 3;            // graph-convolution layers (K)
+  double rank_weight = 1.0;  // weight of the within-pipeline ranking loss
   double learning_rate = 2e-3;
   double weight_decay = 1e-5;
   int epochs = 200;
-  int patience = 25;           // epochs without validation improvement before stopping
-  int batch_schedules = 256;   // schedules per batch
-  int part_schedules = 64;     // schedules of one pipeline per batch part (ranking pairs)
+  int patience = 25;          // epochs without validation improvement before stopping
+  int batch_schedules = 256;  // schedules per batch
+  int part_schedules = 64;    // schedules of one pipeline per batch part (ranking pairs)
 
   nlohmann::json to_json() const;
   // Unknown keys and wrong types are errors naming the key.

@@ -32,13 +32,17 @@ torch::Tensor read_tensor(torch::serialize::InputArchive& a, const char* key) {
 
 }  // namespace
 
-GnnCostModel::GnnCostModel(GnnConfig config, FeatureTransform transform, GnnModule module, nlohmann::json record)
-    : config_(std::move(config)), transform_(std::move(transform)), module_(std::move(module)), record_(std::move(record)) {
+GnnCostModel::GnnCostModel(GnnConfig config, FeatureTransform transform, GnnModule module,
+                           nlohmann::json record)
+    : config_(std::move(config)),
+      transform_(std::move(transform)),
+      module_(std::move(module)),
+      record_(std::move(record)) {
   module_->eval();
 }
 
-void write_model_parts(torch::serialize::OutputArchive& a, const GnnConfig& config, const FeatureTransform& t,
-                       GnnModule& module, const nlohmann::json& record) {
+void write_model_parts(torch::serialize::OutputArchive& a, const GnnConfig& config,
+                       const FeatureTransform& t, GnnModule& module, const nlohmann::json& record) {
   a.write("format", c10::IValue(std::string(kFormatTag)));
   a.write("file_version", c10::IValue(kModelFileVersion));
   a.write("feature_layout_version", c10::IValue(kFeatureLayoutVersion));
@@ -53,22 +57,26 @@ void write_model_parts(torch::serialize::OutputArchive& a, const GnnConfig& conf
   a.write("module", parameters);
 }
 
-std::unique_ptr<GnnCostModel> read_model_parts(torch::serialize::InputArchive& a, const std::string& path) {
+std::unique_ptr<GnnCostModel> read_model_parts(torch::serialize::InputArchive& a,
+                                               const std::string& path) {
   std::string format;
   try {
     format = read_string(a, "format");
   } catch (const c10::Error&) {
   }
-  if (format != kFormatTag) throw ModelFileError(fmt::format("'{}' is not a gnnperf model file", path));
+  if (format != kFormatTag)
+    throw ModelFileError(fmt::format("'{}' is not a gnnperf model file", path));
   const int64_t version = read_int(a, "file_version");
   if (version != kModelFileVersion) {
-    throw ModelFileError(fmt::format("model '{}' has file version {}; this gnnperf reads version {}", path, version,
-                                     kModelFileVersion));
+    throw ModelFileError(
+        fmt::format("model '{}' has file version {}; this gnnperf reads version {}", path, version,
+                    kModelFileVersion));
   }
   const int64_t layout = read_int(a, "feature_layout_version");
   if (layout != kFeatureLayoutVersion) {
-    throw ModelFileError(fmt::format("model '{}' was trained on feature layout {}; this gnnperf computes layout {}",
-                                     path, layout, kFeatureLayoutVersion));
+    throw ModelFileError(
+        fmt::format("model '{}' was trained on feature layout {}; this gnnperf computes layout {}",
+                    path, layout, kFeatureLayoutVersion));
   }
   const GnnConfig config = GnnConfig::from_json(nlohmann::json::parse(read_string(a, "config")));
   FeatureTransform t;
@@ -80,11 +88,13 @@ std::unique_ptr<GnnCostModel> read_model_parts(torch::serialize::InputArchive& a
   torch::serialize::InputArchive parameters;
   a.read("module", parameters);
   module->load(parameters);
-  return std::make_unique<GnnCostModel>(config, t, module, nlohmann::json::parse(read_string(a, "record")));
+  return std::make_unique<GnnCostModel>(config, t, module,
+                                        nlohmann::json::parse(read_string(a, "record")));
 }
 
 std::unique_ptr<GnnCostModel> GnnCostModel::load(const std::string& path) {
-  if (!std::filesystem::is_regular_file(path)) throw ModelFileError(fmt::format("model file '{}' does not exist", path));
+  if (!std::filesystem::is_regular_file(path))
+    throw ModelFileError(fmt::format("model file '{}' does not exist", path));
   try {
     torch::serialize::InputArchive archive;
     archive.load_from(path);
@@ -112,7 +122,8 @@ std::vector<SchedulePrediction> GnnCostModel::predict(const PipelineGraph& pipel
   const GraphBatch batch = make_batch({{&pipeline, rows}}, transform_);
   const GnnOutput out = const_cast<GnnModule&>(module_)->forward(batch);
   const auto runtime = out.runtime_ms.to(torch::kFloat64).contiguous();
-  const auto stages = out.stage_cost_ms.to(torch::kFloat64).reshape({-1, pipeline.num_stages}).contiguous();
+  const auto stages =
+      out.stage_cost_ms.to(torch::kFloat64).reshape({-1, pipeline.num_stages}).contiguous();
   std::vector<SchedulePrediction> predictions(rows.size());
   for (size_t i = 0; i < rows.size(); ++i) {
     predictions[i].runtime_ms = runtime[static_cast<int64_t>(i)].item<double>();

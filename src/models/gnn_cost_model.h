@@ -26,7 +26,8 @@ class ModelFileError : public std::runtime_error {
 
 class GnnCostModel : public CostModel {
  public:
-  GnnCostModel(GnnConfig config, FeatureTransform transform, GnnModule module, nlohmann::json record);
+  GnnCostModel(GnnConfig config, FeatureTransform transform, GnnModule module,
+               nlohmann::json record);
 
   static std::unique_ptr<GnnCostModel> load(const std::string& path);
   // Writes atomically (temporary file, then rename), so a crash never leaves half a model.
@@ -50,7 +51,9 @@ class GnnCostModel : public CostModel {
 
 // Shared by model files and training checkpoints.
 void write_model_parts(torch::serialize::OutputArchive& archive, const GnnConfig& config,
-                       const FeatureTransform& transform, GnnModule& module, const nlohmann::json& record);
-std::unique_ptr<GnnCostModel> read_model_parts(torch::serialize::InputArchive& archive, const std::string& path);
+                       const FeatureTransform& transform, GnnModule& module,
+                       const nlohmann::json& record);
+std::unique_ptr<GnnCostModel> read_model_parts(torch::serialize::InputArchive& archive,
+                                               const std::string& path);
 
 }  // namespace gnnperf

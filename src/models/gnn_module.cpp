@@ -6,8 +6,8 @@ namespace gnnperf {
 namespace {
 
 torch::nn::Sequential encoder(int in, int hidden) {
-  return torch::nn::Sequential(torch::nn::Linear(in, hidden), torch::nn::ReLU(), torch::nn::Linear(hidden, hidden),
-                               torch::nn::ReLU());
+  return torch::nn::Sequential(torch::nn::Linear(in, hidden), torch::nn::ReLU(),
+                               torch::nn::Linear(hidden, hidden), torch::nn::ReLU());
 }
 
 // Â h: each node keeps its own state (self loop) and receives its neighbours' along
@@ -24,13 +24,15 @@ GnnModuleImpl::GnnModuleImpl(const GnnConfig& c) {
   schedule_encoder_ = register_module("schedule_encoder", encoder(kScheduleFeatures, c.hidden));
   combine_ = register_module("combine", torch::nn::Linear(2 * c.hidden, c.hidden));
   convolutions_ = register_module("convolutions", torch::nn::ModuleList());
-  for (int k = 0; k < c.layers; ++k) convolutions_->push_back(torch::nn::Linear(c.hidden, c.hidden));
+  for (int k = 0; k < c.layers; ++k)
+    convolutions_->push_back(torch::nn::Linear(c.hidden, c.hidden));
   readout_ = register_module("readout", torch::nn::Linear(c.hidden, 1));
 }
 
 GnnOutput GnnModuleImpl::forward(const GraphBatch& b) {
   // Algorithm features are encoded once per pipeline stage, then gathered per node.
-  auto algorithm = algorithm_encoder_->forward(b.algorithm_features).index_select(0, b.algorithm_index);
+  auto algorithm =
+      algorithm_encoder_->forward(b.algorithm_features).index_select(0, b.algorithm_index);
   auto schedule = schedule_encoder_->forward(b.schedule_features);
   auto h = torch::relu(combine_->forward(torch::cat({algorithm, schedule}, 1)));
   for (const auto& conv : *convolutions_) {
@@ -38,7 +40,8 @@ GnnOutput GnnModuleImpl::forward(const GraphBatch& b) {
   }
   // Costs span microseconds to seconds: predict log cost, clamped so exp stays finite.
   auto stage_cost = torch::exp(readout_->forward(h).squeeze(1).clamp(-30, 30));
-  auto runtime = torch::zeros({b.num_graphs}, stage_cost.options()).index_add(0, b.node_graph, stage_cost);
+  auto runtime =
+      torch::zeros({b.num_graphs}, stage_cost.options()).index_add(0, b.node_graph, stage_cost);
   return {stage_cost, runtime};
 }
 

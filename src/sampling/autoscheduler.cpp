@@ -1,7 +1,6 @@
 #include "sampling/autoscheduler.h"
 
 #include <Halide.h>
-
 #include <fcntl.h>
 #include <unistd.h>
 
@@ -11,14 +10,15 @@
 #include <fstream>
 #include <regex>
 #include <sstream>
+#include <stdexcept>
 
 #include "sampling/random_weights.h"
-#include <stdexcept>
 
 namespace gnnperf {
 namespace {
 
-constexpr const char* kPluginPath = "/usr/lib/x86_64-linux-gnu/halide14/libautoschedule_adams2019.so";
+constexpr const char* kPluginPath =
+    "/usr/lib/x86_64-linux-gnu/halide14/libautoschedule_adams2019.so";
 
 // Adams2019 reports its chosen cost only in its debug log, on stderr. We divert
 // stderr to a temporary file for the duration of the call and read it back.
@@ -92,7 +92,8 @@ AutoscheduleResult autoschedule(Halide::Pipeline& pipeline, const Halide::Target
   setenv("HL_DEBUG_AUTOSCHEDULE", "1", 1);
   std::string weights;
   if (params.weights_seed != 0) {
-    weights = "/tmp/gnnperf-" + std::to_string(getpid()) + ".weights";  // Adams2019 wants the suffix
+    weights =
+        "/tmp/gnnperf-" + std::to_string(getpid()) + ".weights";  // Adams2019 wants the suffix
     write_random_weights(params.weights_seed, weights);
     setenv("HL_WEIGHTS_DIR", weights.c_str(), 1);
   } else {

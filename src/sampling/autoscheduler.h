@@ -22,7 +22,8 @@ struct SamplingParams {
   int random_dropout = 100;  // percent chance of keeping each candidate; 100 keeps all
   uint64_t seed = 0;
   int parallelism = 2;
-  uint64_t weights_seed = 0;  // 0: Halide's stock cost-model weights; else random weights  // cores given to the autoscheduler, and threads used for timing
+  uint64_t weights_seed = 0;  // 0: Halide's stock cost-model weights; else random weights  // cores
+                              // given to the autoscheduler, and threads used for timing
   bool operator==(const SamplingParams&) const = default;
 };
 

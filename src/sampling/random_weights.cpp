@@ -9,7 +9,8 @@ namespace gnnperf {
 namespace {
 
 // The buffers of Adams2019's network, in file order.
-const std::vector<std::vector<uint32_t>> kBufferShapes = {{8, 40, 7}, {8}, {24, 39}, {24}, {32, 32}, {32}};
+const std::vector<std::vector<uint32_t>> kBufferShapes = {{8, 40, 7}, {8},      {24, 39},
+                                                          {24},       {32, 32}, {32}};
 
 void put(std::ofstream& out, uint32_t v) { out.write(reinterpret_cast<const char*>(&v), sizeof v); }
 

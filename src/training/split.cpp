@@ -14,9 +14,12 @@ Split split_of(const std::string& pipeline_name) {
 
 const char* split_name(Split split) {
   switch (split) {
-    case Split::kTrain: return "train";
-    case Split::kValidation: return "validation";
-    default: return "test";
+    case Split::kTrain:
+      return "train";
+    case Split::kValidation:
+      return "validation";
+    default:
+      return "test";
   }
 }
 

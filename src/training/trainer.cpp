@@ -33,11 +33,13 @@ std::vector<Batch> pack(std::vector<BatchPart> parts, const GnnConfig& c) {
   return batches;
 }
 
-std::vector<BatchPart> parts_of(const PipelineGraph* g, std::vector<int64_t> rows, const GnnConfig& c) {
+std::vector<BatchPart> parts_of(const PipelineGraph* g, std::vector<int64_t> rows,
+                                const GnnConfig& c) {
   std::vector<BatchPart> parts;
   for (size_t i = 0; i < rows.size(); i += static_cast<size_t>(c.part_schedules)) {
     const size_t end = std::min(rows.size(), i + static_cast<size_t>(c.part_schedules));
-    parts.push_back({g, std::vector<int64_t>(rows.begin() + static_cast<ptrdiff_t>(i), rows.begin() + static_cast<ptrdiff_t>(end))});
+    parts.push_back({g, std::vector<int64_t>(rows.begin() + static_cast<ptrdiff_t>(i),
+                                             rows.begin() + static_cast<ptrdiff_t>(end))});
   }
   return parts;
 }
@@ -49,8 +51,8 @@ std::vector<int64_t> all_rows(const PipelineGraph* g) {
 }
 
 // A fresh shuffle each epoch, seeded by (seed, epoch) so a resumed run sees the same order.
-std::vector<Batch> epoch_batches(const std::vector<const PipelineGraph*>& train, const GnnConfig& c, uint64_t seed,
-                                 int epoch) {
+std::vector<Batch> epoch_batches(const std::vector<const PipelineGraph*>& train, const GnnConfig& c,
+                                 uint64_t seed, int epoch) {
   std::mt19937_64 rng(seed * 1000003ULL + static_cast<uint64_t>(epoch));
   std::vector<BatchPart> parts;
   for (const auto* g : train) {
@@ -62,8 +64,8 @@ std::vector<Batch> epoch_batches(const std::vector<const PipelineGraph*>& train,
   return pack(std::move(parts), c);
 }
 
-std::vector<GraphBatch> fixed_batches(const std::vector<const PipelineGraph*>& pipelines, const GnnConfig& c,
-                                      const FeatureTransform& t) {
+std::vector<GraphBatch> fixed_batches(const std::vector<const PipelineGraph*>& pipelines,
+                                      const GnnConfig& c, const FeatureTransform& t) {
   std::vector<BatchPart> parts;
   for (const auto* g : pipelines) {
     for (auto& p : parts_of(g, all_rows(g), c)) parts.push_back(std::move(p));
@@ -77,7 +79,9 @@ double mean_loss(GnnModule& module, const std::vector<GraphBatch>& batches, cons
   torch::NoGradGuard no_grad;
   double sum = 0;
   for (const auto& b : batches) {
-    sum += cost_model_loss(module->forward(b).runtime_ms, b.runtimes_ms, b.graph_part, c.rank_weight).total.item<double>();
+    sum +=
+        cost_model_loss(module->forward(b).runtime_ms, b.runtimes_ms, b.graph_part, c.rank_weight)
+            .total.item<double>();
   }
   return batches.empty() ? 0 : sum / static_cast<double>(batches.size());
 }
@@ -105,7 +109,8 @@ struct TrainingState {
 
   void make_optimizer() {
     optimizer = std::make_unique<torch::optim::Adam>(
-        module->parameters(), torch::optim::AdamOptions(config.learning_rate).weight_decay(config.weight_decay));
+        module->parameters(),
+        torch::optim::AdamOptions(config.learning_rate).weight_decay(config.weight_decay));
   }
 };
 
@@ -168,7 +173,8 @@ nlohmann::json names_of(const std::vector<const PipelineGraph*>& pipelines) {
 
 }  // namespace
 
-std::vector<const PipelineGraph*> pipelines_in(const std::vector<PipelineGraph>& graphs, Split split) {
+std::vector<const PipelineGraph*> pipelines_in(const std::vector<PipelineGraph>& graphs,
+                                               Split split) {
   std::vector<const PipelineGraph*> out;
   for (const auto& g : graphs) {
     if (split_of(g.name) == split) out.push_back(&g);
@@ -183,8 +189,8 @@ TrainResult train_gnn(const std::vector<PipelineGraph>& graphs, const TrainOptio
   const auto test = pipelines_in(graphs, Split::kTest);
   if (train.empty() || validation.empty()) {
     throw std::invalid_argument(fmt::format(
-        "{} pipelines are too few to split by pipeline (train {}, validation {}, test {})", graphs.size(),
-        train.size(), validation.size(), test.size()));
+        "{} pipelines are too few to split by pipeline (train {}, validation {}, test {})",
+        graphs.size(), train.size(), validation.size(), test.size()));
   }
   const std::string checkpoint = o.model_path + ".ckpt";
   TrainingState s;
@@ -210,7 +216,8 @@ TrainResult train_gnn(const std::vector<PipelineGraph>& graphs, const TrainOptio
     int batches = 0;
     for (const auto& parts : epoch_batches(train, c, o.seed, s.epoch)) {
       const GraphBatch b = make_batch(parts, s.transform);
-      const LossTerms loss = cost_model_loss(s.module->forward(b).runtime_ms, b.runtimes_ms, b.graph_part, c.rank_weight);
+      const LossTerms loss = cost_model_loss(s.module->forward(b).runtime_ms, b.runtimes_ms,
+                                             b.graph_part, c.rank_weight);
       s.optimizer->zero_grad();
       loss.total.backward();
       s.optimizer->step();
@@ -223,7 +230,8 @@ TrainResult train_gnn(const std::vector<PipelineGraph>& graphs, const TrainOptio
     r.regression /= batches;
     r.ranking /= batches;
     r.validation_loss = mean_loss(s.module, validation_batches, c);
-    r.validation = compute_metrics(evaluate(GnnCostModel(c, s.transform, s.module, {}), validation));
+    r.validation =
+        compute_metrics(evaluate(GnnCostModel(c, s.transform, s.module, {}), validation));
     r.improved = r.validation_loss < s.best_loss;
     if (r.improved) {
       s.best_loss = r.validation_loss;
@@ -231,7 +239,8 @@ TrainResult train_gnn(const std::vector<PipelineGraph>& graphs, const TrainOptio
       s.best = snapshot(s.module);
     }
     save_checkpoint(s, checkpoint);
-    r.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - epoch_start).count();
+    r.seconds =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - epoch_start).count();
     if (o.on_epoch) o.on_epoch(r);
   }
 

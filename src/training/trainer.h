@@ -43,6 +43,7 @@ struct TrainResult {
 TrainResult train_gnn(const std::vector<PipelineGraph>& graphs, const TrainOptions& options);
 
 // The pipelines of one split.
-std::vector<const PipelineGraph*> pipelines_in(const std::vector<PipelineGraph>& graphs, Split split);
+std::vector<const PipelineGraph*> pipelines_in(const std::vector<PipelineGraph>& graphs,
+                                               Split split);
 
 }  // namespace gnnperf

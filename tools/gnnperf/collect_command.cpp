@@ -11,23 +11,29 @@ namespace {
 
 int report_collection(const CollectOptions& o, const CollectReport& r) {
   std::string kinds;
-  for (const auto& [kind, n] : r.kinds) kinds += fmt::format("{}{} {}", kinds.empty() ? "" : ", ", n, kind);
-  fmt::print("collected into {}: {} timed ({}), {} failed, {} repeats skipped; {} tasks planned, {} "
-             "already stored before this run\n",
-             o.db_path, r.measured, kinds.empty() ? "none" : kinds, r.failed, r.skipped_repeats,
-             r.planned, r.already_done);
+  for (const auto& [kind, n] : r.kinds)
+    kinds += fmt::format("{}{} {}", kinds.empty() ? "" : ", ", n, kind);
+  fmt::print(
+      "collected into {}: {} timed ({}), {} failed, {} repeats skipped; {} tasks planned, {} "
+      "already stored before this run\n",
+      o.db_path, r.measured, kinds.empty() ? "none" : kinds, r.failed, r.skipped_repeats, r.planned,
+      r.already_done);
   const double per_hour = r.wall_s > 0 ? static_cast<double>(r.measured) * 3600.0 / r.wall_s : 0;
-  fmt::print("throughput: {:.0f} timed schedules/hour over {} wall; task time: autoschedule {:.1f} s, "
-             "compile {:.1f} s, timing {:.1f} s ({} jobs)\n",
-             per_hour, format_duration(r.wall_s), r.autoschedule_s, r.compile_s, r.timing_s, o.jobs);
+  fmt::print(
+      "throughput: {:.0f} timed schedules/hour over {} wall; task time: autoschedule {:.1f} s, "
+      "compile {:.1f} s, timing {:.1f} s ({} jobs)\n",
+      per_hour, format_duration(r.wall_s), r.autoschedule_s, r.compile_s, r.timing_s, o.jobs);
   DatasetStore store(o.db_path, /*read_only=*/true);
   const DatasetSummary s = store.summary(std::nullopt);
-  fmt::print("dataset: {} samples over {} pipelines, {} failures; noise floor {:.2f}% median, {:.2f}% "
-             "mean APE over {} repeats\n",
-             s.samples, s.pipelines, s.failures, 100 * s.noise_median_ape, 100 * s.noise_mean_ape,
-             s.repeat_pairs);
+  fmt::print(
+      "dataset: {} samples over {} pipelines, {} failures; noise floor {:.2f}% median, {:.2f}% "
+      "mean APE over {} repeats\n",
+      s.samples, s.pipelines, s.failures, 100 * s.noise_median_ape, 100 * s.noise_mean_ape,
+      s.repeat_pairs);
   if (r.interrupted) {
-    fmt::print(stderr, "gnnperf: interrupted; everything timed so far is stored. Rerun the same command to resume\n");
+    fmt::print(stderr,
+               "gnnperf: interrupted; everything timed so far is stored. Rerun the same command to "
+               "resume\n");
     return 130;
   }
   return 0;
@@ -36,33 +42,40 @@ int report_collection(const CollectOptions& o, const CollectReport& r) {
 }  // namespace
 
 void add_collect_command(CLI::App& app, Runner& run, const std::string& command_line) {
-  auto* cmd = app.add_subcommand("collect", "Autoschedule, compile and time schedules into a dataset");
+  auto* cmd =
+      app.add_subcommand("collect", "Autoschedule, compile and time schedules into a dataset");
   auto o = std::make_shared<CollectOptions>();
   o->command_line = command_line;
   const int cores = static_cast<int>(sysconf(_SC_NPROCESSORS_ONLN));
   o->jobs = o->parallelism = cores;
-  cmd->add_option("--db", o->db_path, "SQLite dataset (created if missing, resumed if present)")->required();
-  cmd->add_option("--workloads", o->workloads, "Comma-separated names, globs (resnet50.*) and random:N[:SEED]")
+  cmd->add_option("--db", o->db_path, "SQLite dataset (created if missing, resumed if present)")
       ->required();
-  cmd->add_option("--schedules", o->schedules, "Randomized schedules per pipeline (plus its default)")
+  cmd->add_option("--workloads", o->workloads,
+                  "Comma-separated names, globs (resnet50.*) and random:N[:SEED]")
+      ->required();
+  cmd->add_option("--schedules", o->schedules,
+                  "Randomized schedules per pipeline (plus its default)")
       ->required()
       ->check(CLI::Range(0, 100000));
   cmd->add_option("--seed", o->seed, "Seed of the schedule sampling")->capture_default_str();
-  cmd->add_option("--default-beam", o->default_beam,
-                  "Beam of each pipeline's deterministic reference schedule (Halide's own default is 32)")
+  cmd->add_option(
+         "--default-beam", o->default_beam,
+         "Beam of each pipeline's deterministic reference schedule (Halide's own default is 32)")
       ->capture_default_str()
       ->check(CLI::Range(1, 64));
   cmd->add_option("--jobs", o->jobs, "Tasks autoscheduled and compiled at once")
       ->capture_default_str()
       ->check(CLI::Range(1, 64));
-  cmd->add_option("--parallelism", o->parallelism, "Cores given to the autoscheduler and threads used for timing")
+  cmd->add_option("--parallelism", o->parallelism,
+                  "Cores given to the autoscheduler and threads used for timing")
       ->capture_default_str()
       ->check(CLI::Range(1, 256));
   cmd->add_option("--timeout", o->timeout_s, "Seconds allowed per phase of one task")
       ->capture_default_str()
       ->check(CLI::PositiveNumber);
-  cmd->add_flag("--separate-machine", o->separate_machine,
-                "Allow timing on a machine other than the one the DB was collected on, as a separate run");
+  cmd->add_flag(
+      "--separate-machine", o->separate_machine,
+      "Allow timing on a machine other than the one the DB was collected on, as a separate run");
   cmd->callback([&run, o] { run = [o] { return report_collection(*o, collect(*o)); }; });
 }
 

@@ -25,12 +25,18 @@ int print_info(const DatasetOptions& o) {
   const DatasetSummary s = store.summary(o.selected_machine());
   const auto machines = store.machines();
   if (o.json) {
-    nlohmann::json j = {{"samples", s.samples},         {"pipelines", s.pipelines},
-                        {"schedules", s.schedules},     {"measurements", s.measurements},
-                        {"failures", s.failures},       {"repeat_pairs", s.repeat_pairs},
-                        {"noise_median_ape", s.noise_median_ape}, {"noise_mean_ape", s.noise_mean_ape}};
+    nlohmann::json j = {{"samples", s.samples},
+                        {"pipelines", s.pipelines},
+                        {"schedules", s.schedules},
+                        {"measurements", s.measurements},
+                        {"failures", s.failures},
+                        {"repeat_pairs", s.repeat_pairs},
+                        {"noise_median_ape", s.noise_median_ape},
+                        {"noise_mean_ape", s.noise_mean_ape}};
     for (const auto& m : machines) {
-      j["machines"].push_back({{"id", m.id}, {"cpu_model", m.info.cpu_model}, {"cores", m.info.cores},
+      j["machines"].push_back({{"id", m.id},
+                               {"cpu_model", m.info.cpu_model},
+                               {"cores", m.info.cores},
                                {"halide_target", m.info.halide_target},
                                {"halide_version", m.info.halide_version}});
     }
@@ -46,8 +52,8 @@ int print_info(const DatasetOptions& o) {
   fmt::print("  noise floor   {:.2f}% median, {:.2f}% mean absolute difference over {} repeats\n",
              100 * s.noise_median_ape, 100 * s.noise_mean_ape, s.repeat_pairs);
   for (const auto& m : machines) {
-    fmt::print("  machine {}     {}, {} cores, Halide {} {}\n", m.id, m.info.cpu_model, m.info.cores,
-               m.info.halide_version, m.info.halide_target);
+    fmt::print("  machine {}     {}, {} cores, Halide {} {}\n", m.id, m.info.cpu_model,
+               m.info.cores, m.info.halide_version, m.info.halide_target);
   }
   return 0;
 }
@@ -69,7 +75,8 @@ void add_dataset_command(CLI::App& app, Runner& run) {
   auto* info = cmd->add_subcommand("info", "Counts and noise floor");
   info->add_option("--db", o->db, "SQLite dataset")->required();
   info->add_flag("--json", o->json, "Print JSON (errors as fractions: 0.01 = 1%)");
-  info->add_option("--machine", o->machine, "Only this machine's timings (see the machine ids listed)");
+  info->add_option("--machine", o->machine,
+                   "Only this machine's timings (see the machine ids listed)");
   info->callback([&run, o] { run = [o] { return print_info(*o); }; });
 
   auto* exp = cmd->add_subcommand("export", "Write Halide .sample files for retrain_cost_model");

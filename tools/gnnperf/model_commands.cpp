@@ -27,16 +27,17 @@ std::optional<int64_t> machine_of(DatasetStore& store, int64_t requested) {
   if (requested > 0) return requested;
   const auto machines = store.machines();
   if (machines.size() > 1) {
-    throw std::invalid_argument(fmt::format("'{}' holds timings from {} machines; choose one with --machine ID "
-                                            "(see `gnnperf dataset info`)",
-                                            store.path(), machines.size()));
+    throw std::invalid_argument(
+        fmt::format("'{}' holds timings from {} machines; choose one with --machine ID "
+                    "(see `gnnperf dataset info`)",
+                    store.path(), machines.size()));
   }
   return std::nullopt;
 }
 
 void print_metrics(const char* label, const Metrics& m) {
-  fmt::print("{:<11} {:>9} {:>9} {:>7.1f}% {:>9.1f}% {:>9.3f} {:>9.3f}\n", label, m.pipelines, m.schedules,
-             100 * m.mape, 100 * m.median_ape, m.kendall_tau, m.top1_score);
+  fmt::print("{:<11} {:>9} {:>9} {:>7.1f}% {:>9.1f}% {:>9.3f} {:>9.3f}\n", label, m.pipelines,
+             m.schedules, 100 * m.mape, 100 * m.median_ape, m.kendall_tau, m.top1_score);
 }
 
 int train(const ModelOptions& o) {
@@ -50,15 +51,18 @@ int train(const ModelOptions& o) {
   t.resume = o.resume;
   t.dataset = o.db;
   t.on_epoch = [](const EpochReport& r) {
-    fmt::print(stderr, "epoch {}/{} | loss {:.4f} (log-sq {:.4f}, rank {:.4f}) | val loss {:.4f} MAPE {:.1f}% tau {:.3f} | {:.1f} s{}\n",
-               r.epoch, r.epochs, r.loss, r.regression, r.ranking, r.validation_loss, 100 * r.validation.mape,
-               r.validation.kendall_tau, r.seconds, r.improved ? " | best" : "");
+    fmt::print(stderr,
+               "epoch {}/{} | loss {:.4f} (log-sq {:.4f}, rank {:.4f}) | val loss {:.4f} MAPE "
+               "{:.1f}% tau {:.3f} | {:.1f} s{}\n",
+               r.epoch, r.epochs, r.loss, r.regression, r.ranking, r.validation_loss,
+               100 * r.validation.mape, r.validation.kendall_tau, r.seconds,
+               r.improved ? " | best" : "");
   };
   const TrainResult r = train_gnn(graphs, t);
-  fmt::print("model saved to {} (best epoch {} of {}, {:.0f} s, seed {})\n", o.model, r.best_epoch, r.epochs_run,
-             r.seconds, o.seed);
-  fmt::print("{:<11} {:>9} {:>9} {:>8} {:>10} {:>9} {:>9}\n", "split", "pipelines", "schedules", "MAPE",
-             "median APE", "tau", "top-1");
+  fmt::print("model saved to {} (best epoch {} of {}, {:.0f} s, seed {})\n", o.model, r.best_epoch,
+             r.epochs_run, r.seconds, o.seed);
+  fmt::print("{:<11} {:>9} {:>9} {:>8} {:>10} {:>9} {:>9}\n", "split", "pipelines", "schedules",
+             "MAPE", "median APE", "tau", "top-1");
   print_metrics("validation", r.validation);
   print_metrics("test", r.test);
   return 0;
@@ -70,7 +74,9 @@ int predict(const ModelOptions& o) {
   auto graphs = load_pipeline_graphs(store, machine_of(store, o.machine));
   if (o.pipeline > 0) {
     std::erase_if(graphs, [&](const PipelineGraph& g) { return g.id != o.pipeline; });
-    if (graphs.empty()) throw std::invalid_argument(fmt::format("no timed pipeline with id {} in '{}'", o.pipeline, o.db));
+    if (graphs.empty())
+      throw std::invalid_argument(
+          fmt::format("no timed pipeline with id {} in '{}'", o.pipeline, o.db));
   }
   nlohmann::json out = nlohmann::json::array();
   for (const auto& g : graphs) {
@@ -78,29 +84,38 @@ int predict(const ModelOptions& o) {
     std::iota(rows.begin(), rows.end(), 0);
     const auto predictions = model->predict(g, rows);
     const auto split = split_name(split_of(g.name));
-    if (!o.json) fmt::print("pipeline {} {} ({} stages, {} split)\n", g.id, g.name, g.num_stages, split);
+    if (!o.json)
+      fmt::print("pipeline {} {} ({} stages, {} split)\n", g.id, g.name, g.num_stages, split);
     nlohmann::json schedules = nlohmann::json::array();
     for (size_t i = 0; i < rows.size(); ++i) {
       const auto& p = predictions[i];
       const double measured = g.runtimes_ms[static_cast<int64_t>(i)].item<double>();
       std::vector<size_t> order(p.stage_cost_ms.size());
       std::iota(order.begin(), order.end(), 0);
-      std::sort(order.begin(), order.end(), [&](size_t a, size_t b) { return p.stage_cost_ms[a] > p.stage_cost_ms[b]; });
+      std::sort(order.begin(), order.end(),
+                [&](size_t a, size_t b) { return p.stage_cost_ms[a] > p.stage_cost_ms[b]; });
       nlohmann::json shares = nlohmann::json::array();
       std::string top;
       for (size_t k : order) {
         const double share = p.stage_cost_ms[k] / p.runtime_ms;
         shares.push_back({{"stage", k}, {"name", g.stage_names[k]}, {"share", share}});
-        if (shares.size() <= 3) top += fmt::format("{}{} {:.0f}%", top.empty() ? "" : ", ", g.stage_names[k], 100 * share);
+        if (shares.size() <= 3)
+          top +=
+              fmt::format("{}{} {:.0f}%", top.empty() ? "" : ", ", g.stage_names[k], 100 * share);
       }
-      schedules.push_back({{"schedule_id", g.schedule_ids[i]}, {"predicted_ms", p.runtime_ms},
-                           {"measured_ms", measured}, {"stage_shares", shares}});
+      schedules.push_back({{"schedule_id", g.schedule_ids[i]},
+                           {"predicted_ms", p.runtime_ms},
+                           {"measured_ms", measured},
+                           {"stage_shares", shares}});
       if (!o.json) {
-        fmt::print("  schedule {:>6}  predicted {:>10.4f} ms  measured {:>10.4f} ms  ({:+.1f}%)  {}\n", g.schedule_ids[i],
-                   p.runtime_ms, measured, 100 * (p.runtime_ms - measured) / measured, top);
+        fmt::print(
+            "  schedule {:>6}  predicted {:>10.4f} ms  measured {:>10.4f} ms  ({:+.1f}%)  {}\n",
+            g.schedule_ids[i], p.runtime_ms, measured, 100 * (p.runtime_ms - measured) / measured,
+            top);
       }
     }
-    out.push_back({{"pipeline_id", g.id}, {"name", g.name}, {"split", split}, {"schedules", schedules}});
+    out.push_back(
+        {{"pipeline_id", g.id}, {"name", g.name}, {"split", split}, {"schedules", schedules}});
   }
   if (o.json) fmt::print("{}\n", out.dump(2));
   return 0;
@@ -114,7 +129,8 @@ void add_model_commands(CLI::App& app, Runner& run) {
   t->add_option("--db", o->db, "SQLite dataset")->required();
   t->add_option("--out", o->model, "Model file to write")->required();
   t->add_option("--config", o->config, "Hyperparameters (JSON; see README)");
-  t->add_option("--epochs", o->epochs, "Maximum epochs (overrides the config)")->check(CLI::Range(1, 1000000));
+  t->add_option("--epochs", o->epochs, "Maximum epochs (overrides the config)")
+      ->check(CLI::Range(1, 1000000));
   t->add_option("--seed", o->seed, "Seed of initialization and shuffling")->capture_default_str();
   t->add_flag("--resume", o->resume, "Continue from the checkpoint OUT.ckpt of a killed run");
   t->add_option("--machine", o->machine, "Train on this machine's timings");

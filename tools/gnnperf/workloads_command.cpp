@@ -12,7 +12,8 @@ void add_workloads_command(CLI::App& app, Runner& run) {
   auto json_output = std::make_shared<bool>(false);
   auto spec = std::make_shared<std::string>();
   cmd->add_flag("--json", *json_output, "Print JSON");
-  cmd->add_option("--spec", *spec, "Only the workloads a spec selects (e.g. 'resnet50.*,random:5')");
+  cmd->add_option("--spec", *spec,
+                  "Only the workloads a spec selects (e.g. 'resnet50.*,random:5')");
   cmd->callback([&run, json_output, spec] {
     run = [json_output, spec] {
       const auto workloads = spec->empty() ? named_workloads() : resolve_workloads(*spec);
@@ -23,7 +24,8 @@ void add_workloads_command(CLI::App& app, Runner& run) {
         }
         fmt::print("{}\n", out.dump(2));
       } else {
-        for (const auto& w : workloads) fmt::print("{:<36} {:<16} {}\n", w.name, w.family, w.description);
+        for (const auto& w : workloads)
+          fmt::print("{:<36} {:<16} {}\n", w.name, w.family, w.description);
         if (spec->empty()) fmt::print("(plus random pipelines: random:N or random:N:SEED)\n");
       }
       return 0;
