@@ -29,10 +29,6 @@ Statement& Statement::bind(int index, std::span<const float> blob) {
                     SQLITE_TRANSIENT);
   return *this;
 }
-Statement& Statement::bind_null(int index) {
-  sqlite3_bind_null(stmt_, index);
-  return *this;
-}
 
 bool Statement::step() {
   int rc = sqlite3_step(stmt_);
@@ -48,9 +44,6 @@ void Statement::reset() {
 
 int64_t Statement::integer(int column) const { return sqlite3_column_int64(stmt_, column); }
 double Statement::real(int column) const { return sqlite3_column_double(stmt_, column); }
-bool Statement::is_null(int column) const {
-  return sqlite3_column_type(stmt_, column) == SQLITE_NULL;
-}
 
 std::string Statement::text(int column) const {
   const auto* p = sqlite3_column_text(stmt_, column);

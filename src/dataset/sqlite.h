@@ -29,7 +29,6 @@ class Statement {
   Statement& bind(int index, double value);
   Statement& bind(int index, const std::string& value);
   Statement& bind(int index, std::span<const float> blob);
-  Statement& bind_null(int index);
 
   // Advances to the next row; false when done. Throws on error.
   bool step();
@@ -39,7 +38,6 @@ class Statement {
   double real(int column) const;
   std::string text(int column) const;
   std::vector<float> floats(int column) const;
-  bool is_null(int column) const;
 
  private:
   sqlite3* db_;

@@ -361,8 +361,7 @@ std::vector<StoredPipeline> DatasetStore::pipelines(std::optional<int64_t> machi
 
 std::vector<StoredSchedule> DatasetStore::schedules(std::optional<int64_t> machine_id) {
   auto q = db_.prepare(
-      "SELECT sc.pipeline_id, sc.id, min(m.min_ms), sc.schedule_features, sc.schedule_source, "
-      "sc.is_default "
+      "SELECT sc.pipeline_id, sc.id, min(m.min_ms), sc.schedule_features, sc.schedule_source "
       "FROM schedules sc JOIN measurements m ON m.schedule_id = sc.id JOIN runs r ON m.run_id = "
       "r.id WHERE 1" +
       machine_filter(machine_id, "r.machine_id") +
@@ -375,7 +374,6 @@ std::vector<StoredSchedule> DatasetStore::schedules(std::optional<int64_t> machi
     s.runtime_ms = q.real(2);
     s.schedule = q.floats(3);
     s.schedule_source = q.text(4);
-    s.is_default = q.integer(5) != 0;
     out.push_back(std::move(s));
   }
   return out;

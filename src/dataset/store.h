@@ -74,7 +74,6 @@ struct StoredSchedule {
   double runtime_ms = 0;        // fastest timing on the selected machine
   std::vector<float> schedule;  // num_stages * kScheduleFeatures
   std::string schedule_source;
-  bool is_default = false;
 };
 
 class DatasetStore {

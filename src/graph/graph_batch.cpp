@@ -31,8 +31,8 @@ NormalizedEdges normalize(const PipelineGraph& g) {
 }  // namespace
 
 GraphBatch make_batch(const std::vector<BatchPart>& parts, const FeatureTransform& transform) {
-  std::vector<torch::Tensor> sched, algo, algo_index, src, dst, weight, self, node_graph,
-      node_stage, runtimes, part_of;
+  std::vector<torch::Tensor> sched, algo, algo_index, src, dst, weight, self, node_graph, runtimes,
+      part_of;
   int64_t nodes = 0, algo_rows = 0, graphs = 0;
   for (size_t k = 0; k < parts.size(); ++k) {
     const PipelineGraph& g = *parts[k].pipeline;
@@ -44,7 +44,6 @@ GraphBatch make_batch(const std::vector<BatchPart>& parts, const FeatureTransfor
     algo.push_back(transform.algorithm(g.algorithm));
     const auto stage = torch::arange(s, torch::kInt64).repeat({b});
     algo_index.push_back(stage + algo_rows);
-    node_stage.push_back(stage);
     const auto graph_of_node = torch::arange(b, torch::kInt64).repeat_interleave(s);
     node_graph.push_back(graph_of_node + graphs);
     const NormalizedEdges e = normalize(g);
@@ -69,7 +68,6 @@ GraphBatch make_batch(const std::vector<BatchPart>& parts, const FeatureTransfor
   batch.edge_weight = torch::cat(weight);
   batch.self_weight = torch::cat(self);
   batch.node_graph = torch::cat(node_graph);
-  batch.node_stage = torch::cat(node_stage);
   batch.runtimes_ms = torch::cat(runtimes);
   batch.graph_part = torch::cat(part_of);
   batch.num_graphs = graphs;

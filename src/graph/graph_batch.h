@@ -27,7 +27,6 @@ struct GraphBatch {
   torch::Tensor edge_src, edge_dst, edge_weight;  // [2 * edges]
   torch::Tensor self_weight;                      // [nodes]
   torch::Tensor node_graph;   // [nodes] schedule (graph) of each node, 0..num_graphs-1
-  torch::Tensor node_stage;   // [nodes] stage index of each node within its pipeline
   torch::Tensor runtimes_ms;  // [graphs] measured runtimes, float64
   torch::Tensor graph_part;   // [graphs] part index: schedules that may be ranked together
   int64_t num_graphs = 0;
