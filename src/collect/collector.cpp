@@ -144,11 +144,13 @@ CollectReport collect(const CollectOptions& o) {
                                      {"jobs", o.jobs},
                                      {"parallelism", o.parallelism},
                                      {"timeout_s", o.timeout_s},
+                                     {"timing_window_s", o.timing_window_s},
                                      {"default_beam", o.default_beam}};
   const int64_t run_id = store.begin_run(machine_id, o.command_line, parameters.dump());
 
   const Halide::Target target = host_target();
-  const TimingPolicy policy;
+  TimingPolicy policy;
+  policy.min_window_ms = o.timing_window_s * 1000;
   InterruptGuard guard;
   ProgressLine progress("collect", report.planned);
   progress.update(report.already_done, 0, "starting");

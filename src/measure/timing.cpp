@@ -82,8 +82,11 @@ Timing time_pipeline(Halide::Pipeline& pipeline, BuiltPipeline& built, const Hal
     const double probe_ms = run_once();
     timing.iterations =
         std::max(1, static_cast<int>(std::ceil(policy.min_sample_ms / std::max(probe_ms, 1e-6))));
-    const int samples = probe_ms >= policy.slow_run_ms ? policy.slow_samples : policy.samples;
-    for (int s = 0; s < samples; ++s) {
+    const bool slow = probe_ms >= policy.slow_run_ms;
+    const int samples = slow ? policy.slow_samples : policy.samples;
+    const auto window_start = std::chrono::steady_clock::now();
+    while (static_cast<int>(per_run.size()) < samples ||
+           (!slow && elapsed_ms(window_start) < policy.min_window_ms)) {
       auto t = std::chrono::steady_clock::now();
       for (int i = 0; i < timing.iterations; ++i) pipeline.realize(realization);
       per_run.push_back(elapsed_ms(t) / timing.iterations);

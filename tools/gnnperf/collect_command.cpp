@@ -73,6 +73,10 @@ void add_collect_command(CLI::App& app, Runner& run, const std::string& command_
   cmd->add_option("--timeout", o->timeout_s, "Seconds allowed per phase of one task")
       ->capture_default_str()
       ->check(CLI::PositiveNumber);
+  cmd->add_option("--timing-window", o->timing_window_s,
+                  "Seconds each timing keeps sampling; its minimum is what is stored")
+      ->capture_default_str()
+      ->check(CLI::Range(0.0, 60.0));
   cmd->add_flag(
       "--separate-machine", o->separate_machine,
       "Allow timing on a machine other than the one the DB was collected on, as a separate run");
