@@ -1,12 +1,17 @@
 // Prediction throughput of the GNN cost model on a batch of 1,024 schedules of a
 // 20-stage pipeline (a chain with skip connections, like a small residual network),
-// reported as schedules and stage evaluations per second. Baseline side by side: the
+// reported as schedules and stage evaluations per second. Baselines side by side: the
 // same model without graph convolutions (K = 0), which isolates the cost of message
-// passing.
+// passing, and Halide's own Adams2019 cost model (AOT-compiled C, stock weights), the
+// model an autoscheduler would otherwise call. Ends with each run's time per batch as a
+// ratio to Halide's.
 #include <benchmark/benchmark.h>
+#include <fmt/format.h>
 
+#include <map>
 #include <numeric>
 
+#include "baselines/halide_cost_model.h"
 #include "models/gnn_cost_model.h"
 
 namespace gnnperf {
@@ -32,11 +37,8 @@ PipelineGraph twenty_stage_pipeline() {
   return g;
 }
 
-void predict_batch(benchmark::State& state) {
-  const PipelineGraph g = twenty_stage_pipeline();
-  GnnConfig c;
-  c.layers = static_cast<int>(state.range(0));
-  const GnnCostModel model(c, FeatureTransform::fit({&g}), GnnModule(c), nlohmann::json::object());
+// Predicts the whole batch once per iteration.
+void time_predictions(benchmark::State& state, const CostModel& model, const PipelineGraph& g) {
   std::vector<int64_t> rows(kSchedules);
   std::iota(rows.begin(), rows.end(), 0);
   for (auto _ : state) benchmark::DoNotOptimize(model.predict(g, rows));
@@ -46,9 +48,49 @@ void predict_batch(benchmark::State& state) {
       benchmark::Counter(kSchedules * kStages, benchmark::Counter::kIsIterationInvariantRate);
 }
 
+void predict_batch(benchmark::State& state) {
+  const PipelineGraph g = twenty_stage_pipeline();
+  GnnConfig c;
+  c.layers = static_cast<int>(state.range(0));
+  const GnnCostModel model(c, FeatureTransform::fit({&g}), GnnModule(c), nlohmann::json::object());
+  time_predictions(state, model, g);
+}
+
+void predict_batch_halide_stock(benchmark::State& state) {
+  const PipelineGraph g = twenty_stage_pipeline();
+  time_predictions(state, HalideCostModel::stock(GNNPERF_STOCK_WEIGHTS, 2), g);
+}
+
 BENCHMARK(predict_batch)->ArgName("layers")->Arg(0)->Arg(3)->Unit(benchmark::kMillisecond);
+BENCHMARK(predict_batch_halide_stock)->Unit(benchmark::kMillisecond);
+
+// Console output plus the real time per batch of each run, for the ratios.
+class RatioReporter : public benchmark::ConsoleReporter {
+ public:
+  void ReportRuns(const std::vector<Run>& runs) override {
+    ConsoleReporter::ReportRuns(runs);
+    for (const auto& r : runs) seconds_[r.benchmark_name()] = r.GetAdjustedRealTime();
+  }
+  const std::map<std::string, double>& seconds() const { return seconds_; }
+
+ private:
+  std::map<std::string, double> seconds_;
+};
 
 }  // namespace
 }  // namespace gnnperf
 
-BENCHMARK_MAIN();
+int main(int argc, char** argv) {
+  benchmark::Initialize(&argc, argv);
+  gnnperf::RatioReporter reporter;
+  benchmark::RunSpecifiedBenchmarks(&reporter);
+  const auto& t = reporter.seconds();
+  const auto halide = t.find("predict_batch_halide_stock");
+  if (halide != t.end()) {
+    for (const auto& [name, seconds] : t) {
+      fmt::print("{:<32} {:>8.2f}x the time of Halide's cost model\n", name,
+                 seconds / halide->second);
+    }
+  }
+  benchmark::Shutdown();
+}

@@ -5,6 +5,7 @@ packages=(
   build-essential cmake ninja-build pkg-config git xz-utils
   libhalide14-0-dev
   libtorch-dev libopenblas0-pthread
+  libxgboost-dev xgboost
   libsqlite3-dev sqlite3
   libcli11-dev nlohmann-json3-dev libfmt-dev libspdlog-dev
   libgtest-dev libgmock-dev libbenchmark-dev

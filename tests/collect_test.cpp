@@ -76,8 +76,9 @@ Counts counts_of(const std::string& db) {
 TEST(Collect, SmallCollectionHasExpectedRowsAndPlausibleRuntimes) {
   const std::string dir = test::scratch_dir("small");
   const std::string db = dir + "/d.db";
-  auto r = run_gnnperf("collect --db " + db +
-                       " --workloads resnet18.conv1,resnet18.fc --schedules 3 --seed 7 --timing-window 0.05");
+  auto r = run_gnnperf(
+      "collect --db " + db +
+      " --workloads resnet18.conv1,resnet18.fc --schedules 3 --seed 7 --timing-window 0.05");
   ASSERT_EQ(r.exit_code, 0) << r.err;
   EXPECT_NE(r.out.find("throughput:"), std::string::npos);
   EXPECT_EQ(count(db, "SELECT count(*) FROM pipelines"), 2);
@@ -125,8 +126,9 @@ TEST(Collect, SmallCollectionHasExpectedRowsAndPlausibleRuntimes) {
 
   // Rerunning the finished command does nothing new.
   const Counts before = counts_of(db);
-  auto again = run_gnnperf("collect --db " + db +
-                           " --workloads resnet18.conv1,resnet18.fc --schedules 3 --seed 7 --timing-window 0.05");
+  auto again = run_gnnperf(
+      "collect --db " + db +
+      " --workloads resnet18.conv1,resnet18.fc --schedules 3 --seed 7 --timing-window 0.05");
   ASSERT_EQ(again.exit_code, 0) << again.err;
   EXPECT_EQ(counts_of(db), before);
 }
@@ -134,7 +136,8 @@ TEST(Collect, SmallCollectionHasExpectedRowsAndPlausibleRuntimes) {
 TEST(Collect, KillNineThenResumeEndsWithTheUninterruptedCount) {
   const std::string dir = test::scratch_dir("resume");
   const std::vector<std::string> args{
-      "--workloads", "random:1:24,random:1:55", "--schedules", "4", "--seed", "3", "--timing-window", "0.05"};
+      "--workloads", "random:1:24,random:1:55", "--schedules", "4", "--seed",
+      "3",           "--timing-window",         "0.05"};
   auto command = [&](const std::string& db) {
     std::vector<std::string> a{"collect", "--db", db};
     a.insert(a.end(), args.begin(), args.end());
@@ -167,9 +170,15 @@ TEST(Collect, KillNineThenResumeEndsWithTheUninterruptedCount) {
 TEST(Collect, CtrlCStopsCleanlyAndKeepsWhatWasStored) {
   const std::string dir = test::scratch_dir("sigint");
   const std::string db = dir + "/d.db";
-  const std::vector<std::string> cmd{
-      "collect",     "--db", db, "--workloads", "random:1:24,random:1:55,random:1:36",
-      "--schedules", "3", "--timing-window", "0.05"};
+  const std::vector<std::string> cmd{"collect",
+                                     "--db",
+                                     db,
+                                     "--workloads",
+                                     "random:1:24,random:1:55,random:1:36",
+                                     "--schedules",
+                                     "3",
+                                     "--timing-window",
+                                     "0.05"};
   const pid_t pid = spawn_gnnperf(cmd, dir);
   wait_for_measurements(db, 1);
   const int64_t stored = count(db, "SELECT count(*) FROM measurements");
@@ -187,7 +196,8 @@ TEST(Collect, ExportFeedsHalidesRetrainCostModel) {
   const std::string dir = test::scratch_dir("export");
   const std::string db = dir + "/d.db";
   // retrain_cost_model skips pipelines with fewer than 8 distinct schedules.
-  auto r = run_gnnperf("collect --db " + db + " --workloads random:1:36 --schedules 11 --seed 5 --timing-window 0.05");
+  auto r = run_gnnperf("collect --db " + db +
+                       " --workloads random:1:36 --schedules 11 --seed 5 --timing-window 0.05");
   ASSERT_EQ(r.exit_code, 0) << r.err;
   auto e = run_gnnperf("dataset export --db " + db + " --out " + dir + "/samples");
   ASSERT_EQ(e.exit_code, 0) << e.err;

@@ -15,9 +15,9 @@ struct CollectOptions {
   int schedules = 10;     // randomized schedules per pipeline (plus its default)
   int default_beam = kDefaultBeam;
   uint64_t seed = 1;
-  int jobs = 2;            // tasks prepared (autoscheduled + compiled) at once
-  int parallelism = 2;     // cores for the autoscheduler and threads for timing
-  double timeout_s = 300;  // per phase (prepare, timing) of one task
+  int jobs = 2;                  // tasks prepared (autoscheduled + compiled) at once
+  int parallelism = 2;           // cores for the autoscheduler and threads for timing
+  double timeout_s = 300;        // per phase (prepare, timing) of one task
   double timing_window_s = 1.0;  // each timing samples for at least this long
   size_t memory_limit_bytes = size_t{8} << 30;
   bool separate_machine = false;

@@ -21,9 +21,9 @@ struct BuiltPipeline;
 
 struct TimingPolicy {
   double min_sample_ms = 1.0;
-  int samples = 10;           // at least this many samples...
+  int samples = 10;             // at least this many samples...
   double min_window_ms = 1000;  // ...and sampling for at least this long
-  double slow_run_ms = 100;  // runs this long: only `slow_samples` samples
+  double slow_run_ms = 100;     // runs this long: only `slow_samples` samples
   int slow_samples = 3;
   double very_slow_run_ms = 1000;  // runs this long: the warm-up run is the only sample
 };

@@ -18,6 +18,8 @@ class CostModel {
  public:
   virtual ~CostModel() = default;
   virtual std::string name() const = 0;
+  // False for a model that only ranks schedules (its runtime_ms only orders them).
+  virtual bool predicts_absolute_time() const { return true; }
   // Predicts the schedules `rows` (rows of pipeline.schedules) of one pipeline.
   virtual std::vector<SchedulePrediction> predict(const PipelineGraph& pipeline,
                                                   const std::vector<int64_t>& rows) const = 0;

@@ -101,6 +101,7 @@ void restore(GnnModule& m, const std::vector<torch::Tensor>& params) {
 struct TrainingState {
   GnnConfig config;
   FeatureTransform transform;
+  std::string split;  // SplitRule::spec(): a resumed run must keep its split
   GnnModule module{nullptr};
   std::unique_ptr<torch::optim::Adam> optimizer;
   int epoch = 0, best_epoch = 0;  // last finished epoch, best epoch so far
@@ -116,7 +117,7 @@ struct TrainingState {
 
 void save_checkpoint(TrainingState& s, const std::string& path) {
   torch::serialize::OutputArchive a;
-  write_model_parts(a, s.config, s.transform, s.module, nlohmann::json::object());
+  write_model_parts(a, s.config, s.transform, s.module, {{"split", s.split}});
   a.write("epoch", c10::IValue(static_cast<int64_t>(s.epoch)));
   a.write("best_epoch", c10::IValue(static_cast<int64_t>(s.best_epoch)));
   a.write("best_loss", c10::IValue(s.best_loss));
@@ -143,6 +144,7 @@ TrainingState load_checkpoint(const std::string& path) {
   TrainingState s;
   s.config = model->config();
   s.transform = model->transform();
+  s.split = model->record().value("split", "random");
   s.module = model->module();
   s.module->train();
   s.make_optimizer();
@@ -173,20 +175,30 @@ nlohmann::json names_of(const std::vector<const PipelineGraph*>& pipelines) {
 
 }  // namespace
 
+SplitRule split_rule_of(const nlohmann::json& record) {
+  const auto split = record.find("split");
+  if (split == record.end() || !split->contains("spec")) return SplitRule{};
+  return SplitRule::parse(split->at("spec").get<std::string>());
+}
+
 std::vector<const PipelineGraph*> pipelines_in(const std::vector<PipelineGraph>& graphs,
-                                               Split split) {
+                                               const SplitRule& rule, Split side) {
   std::vector<const PipelineGraph*> out;
   for (const auto& g : graphs) {
-    if (split_of(g.name) == split) out.push_back(&g);
+    if (rule.of(g.name, g.family) == side) out.push_back(&g);
   }
   return out;
 }
 
 TrainResult train_gnn(const std::vector<PipelineGraph>& graphs, const TrainOptions& o) {
   const auto start = std::chrono::steady_clock::now();
-  const auto train = pipelines_in(graphs, Split::kTrain);
-  const auto validation = pipelines_in(graphs, Split::kValidation);
-  const auto test = pipelines_in(graphs, Split::kTest);
+  const auto train = pipelines_in(graphs, o.split, Split::kTrain);
+  const auto validation = pipelines_in(graphs, o.split, Split::kValidation);
+  const auto test = pipelines_in(graphs, o.split, Split::kTest);
+  if (!o.split.held_out_family().empty() && test.empty()) {
+    throw std::invalid_argument(
+        fmt::format("no timed pipeline of family '{}' to hold out", o.split.held_out_family()));
+  }
   if (train.empty() || validation.empty()) {
     throw std::invalid_argument(fmt::format(
         "{} pipelines are too few to split by pipeline (train {}, validation {}, test {})",
@@ -196,9 +208,14 @@ TrainResult train_gnn(const std::vector<PipelineGraph>& graphs, const TrainOptio
   TrainingState s;
   if (o.resume) {
     s = load_checkpoint(checkpoint);
+    if (s.split != o.split.spec()) {
+      throw std::invalid_argument(fmt::format("checkpoint '{}' was made with split '{}', not '{}'",
+                                              checkpoint, s.split, o.split.spec()));
+    }
   } else {
     torch::manual_seed(o.seed);
     s.config = o.config;
+    s.split = o.split.spec();
     s.transform = FeatureTransform::fit(train);
     s.module = GnnModule(s.config);
     s.make_optimizer();
@@ -252,18 +269,18 @@ TrainResult train_gnn(const std::vector<PipelineGraph>& graphs, const TrainOptio
   result.validation = compute_metrics(evaluate(*model, validation));
   result.test = compute_metrics(evaluate(*model, test));
   result.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-  const nlohmann::json record = {
-      {"dataset", o.dataset},
-      {"seed", o.seed},
-      {"epochs_run", result.epochs_run},
-      {"best_epoch", result.best_epoch},
-      {"split",
-       {{"rule", "fnv1a64(pipeline name) % 100: < 70 train, < 85 validation, else test"},
-        {"train", names_of(train)},
-        {"validation", names_of(validation)},
-        {"test", names_of(test)}}},
-      {"validation", to_json(result.validation)},
-      {"test", to_json(result.test)}};
+  const nlohmann::json record = {{"dataset", o.dataset},
+                                 {"seed", o.seed},
+                                 {"epochs_run", result.epochs_run},
+                                 {"best_epoch", result.best_epoch},
+                                 {"split",
+                                  {{"spec", o.split.spec()},
+                                   {"rule", o.split.description()},
+                                   {"train", names_of(train)},
+                                   {"validation", names_of(validation)},
+                                   {"test", names_of(test)}}},
+                                 {"validation", to_json(result.validation)},
+                                 {"test", to_json(result.test)}};
   result.model = std::make_unique<GnnCostModel>(c, s.transform, s.module, record);
   result.model->save(o.model_path);
   std::filesystem::remove(checkpoint);

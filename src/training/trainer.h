@@ -26,6 +26,7 @@ struct EpochReport {
 struct TrainOptions {
   std::string model_path;  // the checkpoint is model_path + ".ckpt"
   GnnConfig config;
+  SplitRule split;
   uint64_t seed = 1;
   bool resume = false;
   std::string dataset;  // recorded in the model
@@ -42,8 +43,11 @@ struct TrainResult {
 // Throws std::invalid_argument when a split would be empty.
 TrainResult train_gnn(const std::vector<PipelineGraph>& graphs, const TrainOptions& options);
 
-// The pipelines of one split.
+// The split a model was trained with, from its training record.
+SplitRule split_rule_of(const nlohmann::json& record);
+
+// The pipelines of one side of a split.
 std::vector<const PipelineGraph*> pipelines_in(const std::vector<PipelineGraph>& graphs,
-                                               Split split);
+                                               const SplitRule& rule, Split side);
 
 }  // namespace gnnperf

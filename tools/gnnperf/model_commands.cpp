@@ -8,6 +8,7 @@
 #include "dataset/store.h"
 #include "eval/evaluate.h"
 #include "graph/pipeline_graph.h"
+#include "machine_choice.h"
 #include "models/gnn_cost_model.h"
 #include "training/trainer.h"
 
@@ -15,25 +16,12 @@ namespace gnnperf::cli {
 namespace {
 
 struct ModelOptions {
-  std::string db, model, config;
+  std::string db, model, config, split = "random";
   int epochs = 0;  // 0: the config's
   uint64_t seed = 1;
   bool resume = false, json = false;
   int64_t pipeline = 0, machine = 0;
 };
-
-// Timings of different machines never mix: with several in the DB, one must be chosen.
-std::optional<int64_t> machine_of(DatasetStore& store, int64_t requested) {
-  if (requested > 0) return requested;
-  const auto machines = store.machines();
-  if (machines.size() > 1) {
-    throw std::invalid_argument(
-        fmt::format("'{}' holds timings from {} machines; choose one with --machine ID "
-                    "(see `gnnperf dataset info`)",
-                    store.path(), machines.size()));
-  }
-  return std::nullopt;
-}
 
 void print_metrics(const char* label, const Metrics& m) {
   fmt::print("{:<11} {:>9} {:>9} {:>7.1f}% {:>9.1f}% {:>9.3f} {:>9.3f}\n", label, m.pipelines,
@@ -42,11 +30,12 @@ void print_metrics(const char* label, const Metrics& m) {
 
 int train(const ModelOptions& o) {
   DatasetStore store(o.db, /*read_only=*/true);
-  const auto graphs = load_pipeline_graphs(store, machine_of(store, o.machine));
+  const auto graphs = load_pipeline_graphs(store, choose_machine(store, o.machine));
   TrainOptions t;
   t.model_path = o.model;
   t.config = o.config.empty() ? GnnConfig{} : GnnConfig::from_file(o.config);
   if (o.epochs > 0) t.config.epochs = o.epochs;
+  t.split = SplitRule::parse(o.split);
   t.seed = o.seed;
   t.resume = o.resume;
   t.dataset = o.db;
@@ -59,8 +48,8 @@ int train(const ModelOptions& o) {
                r.improved ? " | best" : "");
   };
   const TrainResult r = train_gnn(graphs, t);
-  fmt::print("model saved to {} (best epoch {} of {}, {:.0f} s, seed {})\n", o.model, r.best_epoch,
-             r.epochs_run, r.seconds, o.seed);
+  fmt::print("model saved to {} (best epoch {} of {}, {:.0f} s, seed {}, split {})\n", o.model,
+             r.best_epoch, r.epochs_run, r.seconds, o.seed, t.split.spec());
   fmt::print("{:<11} {:>9} {:>9} {:>8} {:>10} {:>9} {:>9}\n", "split", "pipelines", "schedules",
              "MAPE", "median APE", "tau", "top-1");
   print_metrics("validation", r.validation);
@@ -70,8 +59,9 @@ int train(const ModelOptions& o) {
 
 int predict(const ModelOptions& o) {
   const auto model = GnnCostModel::load(o.model);
+  const SplitRule rule = split_rule_of(model->record());
   DatasetStore store(o.db, /*read_only=*/true);
-  auto graphs = load_pipeline_graphs(store, machine_of(store, o.machine));
+  auto graphs = load_pipeline_graphs(store, choose_machine(store, o.machine));
   if (o.pipeline > 0) {
     std::erase_if(graphs, [&](const PipelineGraph& g) { return g.id != o.pipeline; });
     if (graphs.empty())
@@ -83,7 +73,7 @@ int predict(const ModelOptions& o) {
     std::vector<int64_t> rows(static_cast<size_t>(g.num_schedules()));
     std::iota(rows.begin(), rows.end(), 0);
     const auto predictions = model->predict(g, rows);
-    const auto split = split_name(split_of(g.name));
+    const auto split = split_name(rule.of(g.name, g.family));
     if (!o.json)
       fmt::print("pipeline {} {} ({} stages, {} split)\n", g.id, g.name, g.num_stages, split);
     nlohmann::json schedules = nlohmann::json::array();
@@ -132,6 +122,8 @@ void add_model_commands(CLI::App& app, Runner& run) {
   t->add_option("--epochs", o->epochs, "Maximum epochs (overrides the config)")
       ->check(CLI::Range(1, 1000000));
   t->add_option("--seed", o->seed, "Seed of initialization and shuffling")->capture_default_str();
+  t->add_option("--split", o->split, "Which pipelines are held out: random or family:NAME")
+      ->capture_default_str();
   t->add_flag("--resume", o->resume, "Continue from the checkpoint OUT.ckpt of a killed run");
   t->add_option("--machine", o->machine, "Train on this machine's timings");
   t->callback([&run, o] { run = [o] { return train(*o); }; });

@@ -1,0 +1,137 @@
+#include "eval/comparison.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <chrono>
+#include <numeric>
+#include <set>
+#include <stdexcept>
+
+#include "baselines/baseline_registry.h"
+#include "eval/evaluate.h"
+#include "training/trainer.h"
+
+namespace gnnperf {
+namespace {
+
+// The model must have been trained on this dataset, with no test pipeline in training.
+void check_model_matches(const GnnCostModel& gnn, const std::vector<PipelineGraph>& graphs,
+                         const SplitRule& rule) {
+  std::set<std::string> trained;
+  const auto& record = gnn.record();
+  if (record.contains("split")) {
+    for (const auto& n : record["split"].value("train", nlohmann::json::array()))
+      trained.insert(n.get<std::string>());
+  }
+  int64_t shared = 0;
+  for (const auto& g : graphs) {
+    if (!trained.count(g.name)) continue;
+    ++shared;
+    if (rule.of(g.name, g.family) == Split::kTest) {
+      throw std::invalid_argument(fmt::format(
+          "the model trained on '{}', which split '{}' holds out for testing; train a model "
+          "with `gnnperf train --split {}`",
+          g.name, rule.spec(), rule.spec()));
+    }
+  }
+  if (shared == 0) {
+    throw std::invalid_argument(
+        "the model was trained on none of this dataset's pipelines (model/DB mismatch)");
+  }
+}
+
+ModelEvaluation evaluate_model(const CostModel& model,
+                               const std::vector<const PipelineGraph*>& test) {
+  ModelEvaluation e;
+  e.model = model.name();
+  e.absolute = model.predicts_absolute_time();
+  e.results = evaluate(model, test);
+  e.metrics = compute_metrics(e.results);
+  return e;
+}
+
+// Per-stage shares of the GNN's prediction for the schedule it ranks first, on the test
+// pipeline with the most stages: where the model thinks the time goes.
+nlohmann::json stage_shares(const GnnCostModel& gnn,
+                            const std::vector<const PipelineGraph*>& test) {
+  if (test.empty()) return nullptr;
+  const auto* g = *std::max_element(test.begin(), test.end(),
+                                    [](auto* a, auto* b) { return a->num_stages < b->num_stages; });
+  std::vector<int64_t> rows(static_cast<size_t>(g->num_schedules()));
+  std::iota(rows.begin(), rows.end(), 0);
+  const auto predictions = gnn.predict(*g, rows);
+  const auto best = std::min_element(predictions.begin(), predictions.end(),
+                                     [](auto& a, auto& b) { return a.runtime_ms < b.runtime_ms; });
+  const size_t row = static_cast<size_t>(best - predictions.begin());
+  nlohmann::json stages = nlohmann::json::array();
+  for (size_t s = 0; s < best->stage_cost_ms.size(); ++s) {
+    stages.push_back(
+        {{"name", g->stage_names[s]}, {"share", best->stage_cost_ms[s] / best->runtime_ms}});
+  }
+  return {{"pipeline", g->name},
+          {"schedule_id", g->schedule_ids[row]},
+          {"predicted_ms", best->runtime_ms},
+          {"measured_ms", g->runtimes_ms[static_cast<int64_t>(row)].item<double>()},
+          {"stages", stages}};
+}
+
+}  // namespace
+
+Comparison compare_models(const GnnCostModel& gnn, const std::vector<PipelineGraph>& graphs,
+                          const ComparisonOptions& o) {
+  check_model_matches(gnn, graphs, o.split);
+  Comparison c;
+  c.split = o.split.spec();
+  c.noise_floor_ape = o.noise_floor_ape;
+  c.test = pipelines_in(graphs, o.split, Split::kTest);
+  if (c.test.empty()) {
+    throw std::invalid_argument(fmt::format("split '{}' leaves no test pipeline", c.split));
+  }
+  c.models.push_back(evaluate_model(gnn, c.test));
+  c.stage_shares = stage_shares(gnn, c.test);
+
+  BaselineTrainingSet set;
+  set.train = pipelines_in(graphs, o.split, Split::kTrain);
+  set.validation = pipelines_in(graphs, o.split, Split::kValidation);
+  set.epochs = gnn.record().value("epochs_run", gnn.config().epochs);
+  set.parallelism = o.parallelism;
+  set.progress = o.progress;
+  for (const auto& name : o.baselines) {
+    if (o.progress) o.progress(fmt::format("{}: training", name));
+    const auto start = std::chrono::steady_clock::now();
+    const auto model = make_baseline(name, set);
+    const double seconds =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    c.models.push_back(evaluate_model(*model, c.test));
+    c.models.back().train_seconds = seconds;
+  }
+  return c;
+}
+
+nlohmann::json to_json(const Comparison& c) {
+  nlohmann::json models = nlohmann::json::object(), predictions = nlohmann::json::object();
+  const double gnn_mape = c.models.front().metrics.mape;
+  for (const auto& m : c.models) {
+    auto j = to_json(m.metrics, m.absolute);
+    j["noise_floor_ape"] = c.noise_floor_ape;
+    j["mape_over_gnn"] = m.absolute && gnn_mape > 0 ? nlohmann::json(m.metrics.mape / gnn_mape)
+                                                    : nlohmann::json(nullptr);
+    j["train_seconds"] = m.train_seconds;
+    models[m.model] = j;
+    nlohmann::json per_pipeline = nlohmann::json::array();
+    for (const auto& r : m.results) per_pipeline.push_back(r.predicted_ms);
+    predictions[m.model] = per_pipeline;
+  }
+  nlohmann::json pipelines = nlohmann::json::array();
+  for (size_t i = 0; i < c.test.size(); ++i) {
+    pipelines.push_back({{"name", c.test[i]->name},
+                         {"family", c.test[i]->family},
+                         {"measured_ms", c.models.front().results[i].measured_ms}});
+  }
+  return {{"split", c.split},           {"noise_floor_ape", c.noise_floor_ape},
+          {"models", models},           {"test_pipelines", pipelines},
+          {"predictions", predictions}, {"stage_shares", c.stage_shares}};
+}
+
+}  // namespace gnnperf

@@ -1,0 +1,52 @@
+// `gnnperf eval`: the GNN and the baselines judged on the same held-out pipelines.
+//
+// The split is the one the GNN was trained with (recorded in its model file); each
+// baseline trains on the same training and validation pipelines with the same epoch
+// budget, then every model predicts every schedule of every test pipeline.
+#pragma once
+
+#include <nlohmann/json.hpp>
+#include <string>
+#include <vector>
+
+#include "eval/metrics.h"
+#include "graph/pipeline_graph.h"
+#include "models/gnn_cost_model.h"
+#include "training/split.h"
+
+namespace gnnperf {
+
+struct ModelEvaluation {
+  std::string model;
+  bool absolute = true;  // false: the model only ranks (its errors are not reported)
+  Metrics metrics;
+  std::vector<PipelineResult> results;  // one per test pipeline, in Comparison order
+  double train_seconds = 0;
+};
+
+struct Comparison {
+  std::string split;
+  std::vector<const PipelineGraph*> test;
+  double noise_floor_ape = 0;           // mean APE of re-timings against first timings
+  std::vector<ModelEvaluation> models;  // the GNN first
+  nlohmann::json stage_shares;          // the GNN's per-stage shares on one test pipeline
+};
+
+struct ComparisonOptions {
+  std::vector<std::string> baselines;  // names from baselines/baseline_registry.h
+  SplitRule split;
+  int parallelism = 1;  // threads of the timings
+  double noise_floor_ape = 0;
+  std::function<void(const std::string&)> progress;
+};
+
+// Throws std::invalid_argument when the model does not belong to these pipelines: it
+// trained on none of them, or on one that `split` puts on the test side.
+Comparison compare_models(const GnnCostModel& gnn, const std::vector<PipelineGraph>& graphs,
+                          const ComparisonOptions& options);
+
+// Errors as fractions. Per model: mape, median_ape, rmse_log, kendall_tau, pairwise_acc,
+// top1_score, top5_score, noise_floor_ape, mape_over_gnn; plus every prediction.
+nlohmann::json to_json(const Comparison& c);
+
+}  // namespace gnnperf
