@@ -13,6 +13,10 @@ build/gnnperf collect --db out/default.db --timing-window 0.2 \
   --schedules 6 --seed 1 --parallelism 1
 build/gnnperf dataset info --db out/default.db
 
+if [[ ! -f data/reference.db.xz ]]; then
+  echo "run-default: data/reference.db.xz is not in this checkout; skipping the comparison" >&2
+  exit 0
+fi
 if [[ ! -f out/reference.db ]]; then
   xz -dkc data/reference.db.xz > out/reference.db.tmp && mv out/reference.db.tmp out/reference.db
 fi

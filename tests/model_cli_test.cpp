@@ -1,8 +1,10 @@
-// `gnnperf train` and `gnnperf predict` end to end, on a small dataset written through
-// the store: 30 three-stage pipelines whose runtimes follow their schedule features.
+// `gnnperf train`, `predict`, `eval` and `report` end to end, on small datasets written
+// through the store: 30 three-stage pipelines whose runtimes follow their schedule
+// features, every fifth of family "odd", the others of family "fixture".
 #include <gtest/gtest.h>
 
 #include <filesystem>
+#include <fstream>
 #include <nlohmann/json.hpp>
 #include <random>
 
@@ -14,8 +16,8 @@ namespace {
 
 using test::run_gnnperf;
 
-std::string make_fixture() {
-  const std::string path = test::scratch_dir("fixture") + "/small.db";
+std::string make_fixture(const std::string& prefix) {
+  const std::string path = test::scratch_dir(prefix) + "/small.db";
   DatasetStore store(path, false);
   const int64_t run = store.begin_run(
       store.machine_for_collection({"cpu", 1, "x86-64-linux", "14.0.0", "host"}, false), "test",
@@ -25,8 +27,8 @@ std::string make_fixture() {
   for (int p = 0; p < 30; ++p) {
     SampleRecord r;
     r.run_id = run;
-    r.pipeline_name = "fixture:" + std::to_string(p);
-    r.family = "fixture";
+    r.pipeline_name = prefix + ":" + std::to_string(p);
+    r.family = p % 5 == 0 ? "odd" : "fixture";
     r.graph.stages = {{"out", 0}, {"mid", 0}, {"in", 0}};
     r.graph.edges = {{1, 0}, {2, 1}};
     r.features.num_stages = 3;
@@ -45,7 +47,7 @@ std::string make_fixture() {
 }
 
 const std::string& fixture() {
-  static const std::string path = make_fixture();
+  static const std::string path = make_fixture("fixture");
   return path;
 }
 
@@ -103,6 +105,92 @@ TEST(ModelCli, BadInputGetsOneClearLine) {
   test::expect_one_line_error(
       run_gnnperf("predict --model " + dir + "/junk.gnn --db " + dir + "/other.db"),
       "truncated or corrupt");
+}
+
+TEST(ModelCli, EvalComparesEveryModelOnHeldOutPipelinesAndReportDrawsIt) {
+  const std::string dir = test::scratch_dir("evalcli");
+  const std::string model = dir + "/m.gnn";
+  ASSERT_EQ(run_gnnperf("train --db " + fixture() + " --out " + model + " --epochs 5").exit_code,
+            0);
+  auto e =
+      run_gnnperf("eval --db " + fixture() + " --model " + model + " --json " + dir + "/eval.json");
+  ASSERT_EQ(e.exit_code, 0) << e.err;
+  std::ifstream in(dir + "/eval.json");
+  const auto j = nlohmann::json::parse(in);
+  ASSERT_EQ(j["models"].size(), 6u);  // the GNN and every baseline
+  for (const auto& [name, m] : j["models"].items()) {
+    EXPECT_NE(e.out.find(name), std::string::npos) << name;  // a table row per model
+    for (const char* key : {"mape", "median_ape", "rmse_log", "kendall_tau", "pairwise_acc",
+                            "top1_score", "top5_score", "noise_floor_ape"}) {
+      EXPECT_TRUE(m.contains(key)) << name << " " << key;
+    }
+    if (name == "xgboost-ansor") {
+      EXPECT_TRUE(m["mape"].is_null());  // it only ranks
+    } else {
+      EXPECT_GT(m["mape"].get<double>(), 0) << name;
+    }
+    EXPECT_GE(m["kendall_tau"].get<double>(), -1);
+    EXPECT_LE(m["top1_score"].get<double>(), 1);
+  }
+  // Every model was judged on the same test pipelines, none of which the GNN trained on.
+  auto predicted = run_gnnperf("predict --model " + model + " --db " + fixture() + " --json");
+  ASSERT_EQ(predicted.exit_code, 0) << predicted.err;
+  int64_t tests = 0;
+  for (const auto& p : nlohmann::json::parse(predicted.out)) tests += p["split"] == "test";
+  EXPECT_EQ(static_cast<int64_t>(j["test_pipelines"].size()), tests);
+
+  auto r = run_gnnperf("report --eval " + dir + "/eval.json --db " + fixture() + " --out " + dir +
+                       "/report");
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  for (const char* file : {"index.html", "ape.png", "tau.png", "scatter-gnn.png",
+                           "scatter-halide-stock.png", "stage-shares.png"}) {
+    EXPECT_GT(std::filesystem::file_size(dir + "/report/" + file), 100u) << file;
+  }
+}
+
+TEST(ModelCli, FamilySplitHoldsOutTheWholeFamily) {
+  const std::string dir = test::scratch_dir("familysplit");
+  const std::string model = dir + "/m.gnn";
+  auto t =
+      run_gnnperf("train --db " + fixture() + " --out " + model + " --epochs 3 --split family:odd");
+  ASSERT_EQ(t.exit_code, 0) << t.err;
+  auto p = run_gnnperf("predict --model " + model + " --db " + fixture() + " --json");
+  ASSERT_EQ(p.exit_code, 0) << p.err;
+  for (const auto& pipeline : nlohmann::json::parse(p.out)) {
+    const std::string name = pipeline["name"];
+    const int index = std::stoi(name.substr(std::string("fixture:").size()));
+    EXPECT_EQ(pipeline["split"] == "test", index % 5 == 0) << pipeline["name"];
+  }
+  auto e = run_gnnperf("eval --db " + fixture() + " --model " + model +
+                       " --baselines xgboost-flat --split family:odd");
+  ASSERT_EQ(e.exit_code, 0) << e.err;
+  EXPECT_NE(e.out.find("\n6 test pipelines, 60 schedules (split family:odd)"), std::string::npos)
+      << e.out;
+  test::expect_one_line_error(
+      run_gnnperf("eval --db " + fixture() + " --model " + model + " --split random"),
+      "was trained with split 'family:odd'");
+  test::expect_one_line_error(
+      run_gnnperf("train --db " + fixture() + " --out " + dir + "/n.gnn --split family:none"),
+      "no timed pipeline of family 'none'");
+}
+
+TEST(ModelCli, EvalBadInputGetsOneClearLine) {
+  const std::string dir = test::scratch_dir("evalbad");
+  const std::string model = dir + "/m.gnn";
+  ASSERT_EQ(run_gnnperf("train --db " + fixture() + " --out " + model + " --epochs 1").exit_code,
+            0);
+  test::expect_one_line_error(
+      run_gnnperf("eval --db " + fixture() + " --model " + model + " --baselines halide-stok"),
+      "unknown baseline 'halide-stok'");
+  test::expect_one_line_error(
+      run_gnnperf("eval --db " + make_fixture("other") + " --model " + model), "model/DB mismatch");
+  test::expect_one_line_error(
+      run_gnnperf("eval --db " + fixture() + " --model " + model + " --split halves"),
+      "unknown split 'halves'");
+  test::write_file(dir + "/not-eval.json", "{\"models\": {}}");
+  test::expect_one_line_error(run_gnnperf("report --eval " + dir + "/not-eval.json --db " +
+                                          fixture() + " --out " + dir + "/r"),
+                              "not an evaluation");
 }
 
 }  // namespace

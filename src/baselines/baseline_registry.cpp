@@ -1,5 +1,6 @@
 #include "baselines/baseline_registry.h"
 
+#include <algorithm>
 #include <sstream>
 #include <stdexcept>
 
@@ -7,6 +8,12 @@
 #include "baselines/xgboost_cost_model.h"
 
 namespace gnnperf {
+
+std::string known_baselines() {
+  std::string known;
+  for (const auto& n : baseline_names()) known += (known.empty() ? "" : ",") + n;
+  return known;
+}
 
 const std::vector<std::string>& baseline_names() {
   static const std::vector<std::string> names = {
@@ -23,9 +30,7 @@ std::unique_ptr<CostModel> make_baseline(const std::string& name, const Baseline
     return std::make_unique<HalideCostModel>(HalideCostModel::retrained(set));
   }
   if (auto variant = xgboost_variant_from_name(name)) return XGBoostCostModel::train(*variant, set);
-  std::string known;
-  for (const auto& n : baseline_names()) known += (known.empty() ? "" : ", ") + n;
-  throw std::invalid_argument("unknown baseline '" + name + "' (known: " + known + ")");
+  throw std::invalid_argument("unknown baseline '" + name + "' (known: " + known_baselines() + ")");
 }
 
 std::vector<std::string> parse_baselines(const std::string& list) {
@@ -34,9 +39,14 @@ std::vector<std::string> parse_baselines(const std::string& list) {
   std::stringstream in(list);
   for (std::string name; std::getline(in, name, ',');) {
     if (name.empty()) continue;
-    bool known = false;
-    for (const auto& n : baseline_names()) known = known || n == name;
-    if (!known) make_baseline(name, {});  // throws the one-line error listing known names
+    const auto& known = baseline_names();
+    if (std::find(known.begin(), known.end(), name) == known.end()) {
+      throw std::invalid_argument("unknown baseline '" + name + "' (known: " + known_baselines() +
+                                  ")");
+    }
+    if (std::find(names.begin(), names.end(), name) != names.end()) {
+      throw std::invalid_argument("baseline '" + name + "' is listed twice");
+    }
     names.push_back(name);
   }
   return names;

@@ -17,7 +17,11 @@ const std::vector<std::string>& baseline_names();
 // for an unknown name, listing the known ones.
 std::unique_ptr<CostModel> make_baseline(const std::string& name, const BaselineTrainingSet& set);
 
-// Parses a comma-separated list; every name must be known.
+// The known names, comma-separated.
+std::string known_baselines();
+
+// Parses a comma-separated list (empty: every baseline); every name must be known and
+// appear once.
 std::vector<std::string> parse_baselines(const std::string& list);
 
 }  // namespace gnnperf

@@ -1,5 +1,6 @@
-// What every trainable baseline gets to learn from: the same training and validation
-// pipelines and the same epoch budget as the GNN, so that comparisons are fair.
+// What every trainable baseline gets to learn from: the GNN's own training and validation
+// pipelines, and its epoch budget for models trained by epochs, so that comparisons are
+// fair.
 #pragma once
 
 #include <cstdint>

@@ -638,7 +638,8 @@ HalideCostModel HalideCostModel::retrained(const BaselineTrainingSet& set, doubl
                                validation_text));
     }
   }
-  if (set.validation.empty()) best = weights.clone();
+  // Without a finite validation loss in any epoch, the last epoch's weights.
+  if (!std::isfinite(best_validation)) best = weights.clone();
   return HalideCostModel(std::move(best), set.parallelism, "halide-retrained");
 }
 

@@ -73,9 +73,6 @@ class HalideCostModel : public CostModel {
   // p the prediction, r the measured runtime and r_best the pipeline's fastest runtime.
   double mean_loss(const std::vector<const PipelineGraph*>& pipelines) const;
 
-  const HalideWeights& weights() const { return weights_; }
-  int parallelism() const { return parallelism_; }
-
  private:
   HalideWeights weights_;  // never modified after construction
   int parallelism_;

@@ -16,7 +16,6 @@
 namespace gnnperf {
 namespace {
 
-constexpr double kMinScore = 1e-9;      // xgboost-ansor: the smallest throughput score
 constexpr double kMinRuntimeMs = 1e-6;  // xgboost-runtime: the smallest predicted runtime
 
 void check_pipeline(const PipelineGraph& g) {
@@ -259,13 +258,12 @@ RowGradients pack_sum_gradients(const std::vector<float>& row_predictions,
 }
 
 XGBoostCostModel::XGBoostCostModel(XGBoostVariant variant, int nthread, xgb::Booster booster,
-                                   int rounds, int rounds_trained, double best_metric)
+                                   int rounds, int rounds_trained)
     : variant_(variant),
       nthread_(nthread),
       booster_(std::move(booster)),
       rounds_(rounds),
-      rounds_trained_(rounds_trained),
-      best_metric_(best_metric) {}
+      rounds_trained_(rounds_trained) {}
 
 std::unique_ptr<XGBoostCostModel> XGBoostCostModel::train(XGBoostVariant variant,
                                                           const BaselineTrainingSet& set,
@@ -325,8 +323,8 @@ std::unique_ptr<XGBoostCostModel> XGBoostCostModel::train(XGBoostVariant variant
       fmt::format("{} {}", on_validation ? "val" : "train",
                   variant == XGBoostVariant::kAnsor ? "p-rmse" : "log-rmse");
   const Stopping r = boost_with_early_stopping(step, metric, options, set, name, monitored);
-  return std::unique_ptr<XGBoostCostModel>(new XGBoostCostModel(
-      variant, options.nthread, std::move(booster), r.best_round, r.rounds, r.best));
+  return std::unique_ptr<XGBoostCostModel>(
+      new XGBoostCostModel(variant, options.nthread, std::move(booster), r.best_round, r.rounds));
 }
 
 std::vector<SchedulePrediction> XGBoostCostModel::predict(const PipelineGraph& pipeline,
@@ -348,7 +346,9 @@ std::vector<SchedulePrediction> XGBoostCostModel::predict(const PipelineGraph& p
     for (size_t s = 0; s < per_schedule; ++s) sum += m[s];
     switch (variant_) {
       case XGBoostVariant::kAnsor:
-        out[i].runtime_ms = 1.0 / std::max(sum, kMinScore);
+        // A score, larger = faster; exp(-score) keeps the order of every score, including
+        // negative ones, and is positive.
+        out[i].runtime_ms = std::exp(-sum);
         break;
       case XGBoostVariant::kRuntime:
         out[i].runtime_ms = std::max(sum, kMinRuntimeMs);

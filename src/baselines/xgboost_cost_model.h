@@ -9,7 +9,7 @@
 //
 //  - xgboost-ansor: Ansor's own target, the normalized throughput y = (fastest runtime of
 //    the pipeline in its split) / runtime, in (0, 1], with sample weight y. It predicts a
-//    score, not a time: predict() returns runtime_ms = 1 / max(score, 1e-9), whose ORDER is
+//    score, not a time: predict() returns runtime_ms = exp(-score), whose ORDER is
 //    meaningful but whose values are not, so predicts_absolute_time() is false and it is
 //    judged on ranking metrics only. Early stopping on the pack-sum RMSE of y.
 //  - xgboost-runtime: the same structure with target runtime_ms, so stage predictions are
@@ -114,17 +114,15 @@ class XGBoostCostModel final : public CostModel {
   XGBoostVariant variant() const { return variant_; }
   int rounds() const { return rounds_; }  // boosting rounds kept (the best validation round)
   int rounds_trained() const { return rounds_trained_; }
-  double best_metric() const { return best_metric_; }  // monitored metric at rounds()
 
  private:
   XGBoostCostModel(XGBoostVariant variant, int nthread, xgb::Booster booster, int rounds,
-                   int rounds_trained, double best_metric);
+                   int rounds_trained);
 
   XGBoostVariant variant_;
   int nthread_;
   xgb::Booster booster_;
   int rounds_, rounds_trained_;
-  double best_metric_;
   mutable std::mutex predict_mutex_;
 };
 

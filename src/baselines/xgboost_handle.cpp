@@ -11,8 +11,7 @@ void check(int rc, const char* what) {
   if (rc != 0) throw std::runtime_error(std::string("XGBoost ") + what + ": " + XGBGetLastError());
 }
 
-DMatrix::DMatrix(const float* data, size_t rows, size_t cols, int nthread)
-    : rows_(rows), cols_(cols) {
+DMatrix::DMatrix(const float* data, size_t rows, size_t cols, int nthread) : rows_(rows) {
   if (rows == 0 || cols == 0) throw std::invalid_argument("XGBoost matrix without rows or columns");
   check(XGDMatrixCreateFromMat_omp(data, static_cast<bst_ulong>(rows), static_cast<bst_ulong>(cols),
                                    std::numeric_limits<float>::quiet_NaN(), &handle_, nthread),
@@ -24,16 +23,13 @@ DMatrix::~DMatrix() {
 }
 
 DMatrix::DMatrix(DMatrix&& other) noexcept
-    : handle_(std::exchange(other.handle_, nullptr)),
-      rows_(std::exchange(other.rows_, 0)),
-      cols_(std::exchange(other.cols_, 0)) {}
+    : handle_(std::exchange(other.handle_, nullptr)), rows_(std::exchange(other.rows_, 0)) {}
 
 DMatrix& DMatrix::operator=(DMatrix&& other) noexcept {
   if (this != &other) {
     if (handle_ != nullptr) XGDMatrixFree(handle_);
     handle_ = std::exchange(other.handle_, nullptr);
     rows_ = std::exchange(other.rows_, 0);
-    cols_ = std::exchange(other.cols_, 0);
   }
   return *this;
 }
@@ -108,12 +104,6 @@ std::vector<float> Booster::predict_margin(const DMatrix& data, int rounds, bool
   }
   // The buffer is XGBoost's, thread-local and reused by the next call: copy it now.
   return std::vector<float>(result, result + size);
-}
-
-int Booster::boosted_rounds() const {
-  int rounds = 0;
-  check(XGBoosterBoostedRounds(handle_, &rounds), "XGBoosterBoostedRounds");
-  return rounds;
 }
 
 }  // namespace gnnperf::xgb

@@ -26,14 +26,13 @@ class DMatrix {
 
   DMatrixHandle get() const { return handle_; }
   size_t rows() const { return rows_; }
-  size_t cols() const { return cols_; }
 
   // The targets of a built-in objective, one per row.
   void set_labels(const std::vector<float>& labels);
 
  private:
   DMatrixHandle handle_ = nullptr;
-  size_t rows_ = 0, cols_ = 0;
+  size_t rows_ = 0;
 };
 
 // A gradient-boosted tree model. Training calls must not overlap with anything else on
@@ -65,8 +64,6 @@ class Booster {
   // the prediction feeds a gradient computation (it matters for dart boosters only).
   std::vector<float> predict_margin(const DMatrix& data, int rounds = 0,
                                     bool training = false) const;
-
-  int boosted_rounds() const;
 
  private:
   BoosterHandle handle_ = nullptr;

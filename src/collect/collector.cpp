@@ -9,12 +9,12 @@
 #include <memory>
 #include <nlohmann/json.hpp>
 
-#include "collect/progress.h"
 #include "collect/sample_process.h"
 #include "collect/task_plan.h"
 #include "dataset/store.h"
 #include "measure/host_target.h"
 #include "measure/machine.h"
+#include "util/progress.h"
 #include "workloads/registry.h"
 
 namespace gnnperf {
@@ -152,7 +152,7 @@ CollectReport collect(const CollectOptions& o) {
   TimingPolicy policy;
   policy.min_window_ms = o.timing_window_s * 1000;
   InterruptGuard guard;
-  ProgressLine progress("collect", report.planned);
+  ProgressLine progress("collect", report.planned, report.already_done);
   progress.update(report.already_done, 0, "starting");
   ProcessList running;
   while ((!pending.empty() || !repeats.empty() || !running.empty()) && !g_interrupted) {

@@ -4,41 +4,46 @@
 
 #include <algorithm>
 #include <chrono>
+#include <map>
 #include <numeric>
-#include <set>
 #include <stdexcept>
 
 #include "baselines/baseline_registry.h"
 #include "eval/evaluate.h"
-#include "training/trainer.h"
 
 namespace gnnperf {
 namespace {
 
-// The model must have been trained on this dataset, with no test pipeline in training.
-void check_model_matches(const GnnCostModel& gnn, const std::vector<PipelineGraph>& graphs,
-                         const SplitRule& rule) {
-  std::set<std::string> trained;
-  const auto& record = gnn.record();
-  if (record.contains("split")) {
-    for (const auto& n : record["split"].value("train", nlohmann::json::array()))
-      trained.insert(n.get<std::string>());
-  }
-  int64_t shared = 0;
-  for (const auto& g : graphs) {
-    if (!trained.count(g.name)) continue;
-    ++shared;
-    if (rule.of(g.name, g.family) == Split::kTest) {
+// The pipelines the GNN trained on (side "train") or stopped early on ("validation"), by
+// the names its model file records, so that the baselines learn from exactly the same
+// data even when the dataset has grown since. None may be a test pipeline of `rule`.
+std::vector<const PipelineGraph*> recorded_pipelines(const GnnCostModel& gnn, const char* side,
+                                                     const std::vector<PipelineGraph>& graphs,
+                                                     const SplitRule& rule) {
+  std::map<std::string, const PipelineGraph*> by_name;
+  for (const auto& g : graphs) by_name[g.name] = &g;
+  const auto& split = gnn.record().value("split", nlohmann::json::object());
+  std::vector<const PipelineGraph*> out;
+  for (const auto& n : split.value(side, nlohmann::json::array())) {
+    const auto name = n.get<std::string>();
+    const auto it = by_name.find(name);
+    if (it == by_name.end()) {
+      throw std::invalid_argument(fmt::format(
+          "model/DB mismatch: the model trained on pipeline '{}', which this dataset lacks", name));
+    }
+    if (rule.of(it->second->name, it->second->family) == Split::kTest) {
       throw std::invalid_argument(fmt::format(
           "the model trained on '{}', which split '{}' holds out for testing; train a model "
           "with `gnnperf train --split {}`",
-          g.name, rule.spec(), rule.spec()));
+          name, rule.spec(), rule.spec()));
     }
+    out.push_back(it->second);
   }
-  if (shared == 0) {
+  if (out.empty()) {
     throw std::invalid_argument(
-        "the model was trained on none of this dataset's pipelines (model/DB mismatch)");
+        fmt::format("model/DB mismatch: the model records no {} pipelines", side));
   }
+  return out;
 }
 
 ModelEvaluation evaluate_model(const CostModel& model,
@@ -80,7 +85,9 @@ nlohmann::json stage_shares(const GnnCostModel& gnn,
 
 Comparison compare_models(const GnnCostModel& gnn, const std::vector<PipelineGraph>& graphs,
                           const ComparisonOptions& o) {
-  check_model_matches(gnn, graphs, o.split);
+  BaselineTrainingSet set;
+  set.train = recorded_pipelines(gnn, "train", graphs, o.split);
+  set.validation = recorded_pipelines(gnn, "validation", graphs, o.split);
   Comparison c;
   c.split = o.split.spec();
   c.noise_floor_ape = o.noise_floor_ape;
@@ -89,12 +96,11 @@ Comparison compare_models(const GnnCostModel& gnn, const std::vector<PipelineGra
     throw std::invalid_argument(fmt::format("split '{}' leaves no test pipeline", c.split));
   }
   c.models.push_back(evaluate_model(gnn, c.test));
+  c.models.back().train_seconds = gnn.record().value("train_seconds", 0.0);
   c.stage_shares = stage_shares(gnn, c.test);
 
-  BaselineTrainingSet set;
-  set.train = pipelines_in(graphs, o.split, Split::kTrain);
-  set.validation = pipelines_in(graphs, o.split, Split::kValidation);
   set.epochs = gnn.record().value("epochs_run", gnn.config().epochs);
+  set.seed = gnn.record().value("seed", uint64_t{1});
   set.parallelism = o.parallelism;
   set.progress = o.progress;
   for (const auto& name : o.baselines) {
@@ -106,17 +112,20 @@ Comparison compare_models(const GnnCostModel& gnn, const std::vector<PipelineGra
     c.models.push_back(evaluate_model(*model, c.test));
     c.models.back().train_seconds = seconds;
   }
+  const double gnn_mape = c.models.front().metrics.mape;
+  for (auto& m : c.models) {
+    if (m.absolute && gnn_mape > 0) m.mape_over_gnn = m.metrics.mape / gnn_mape;
+  }
   return c;
 }
 
 nlohmann::json to_json(const Comparison& c) {
   nlohmann::json models = nlohmann::json::object(), predictions = nlohmann::json::object();
-  const double gnn_mape = c.models.front().metrics.mape;
   for (const auto& m : c.models) {
     auto j = to_json(m.metrics, m.absolute);
     j["noise_floor_ape"] = c.noise_floor_ape;
-    j["mape_over_gnn"] = m.absolute && gnn_mape > 0 ? nlohmann::json(m.metrics.mape / gnn_mape)
-                                                    : nlohmann::json(nullptr);
+    j["mape_over_gnn"] =
+        m.mape_over_gnn ? nlohmann::json(*m.mape_over_gnn) : nlohmann::json(nullptr);
     j["train_seconds"] = m.train_seconds;
     models[m.model] = j;
     nlohmann::json per_pipeline = nlohmann::json::array();

@@ -1,11 +1,14 @@
 // `gnnperf eval`: the GNN and the baselines judged on the same held-out pipelines.
 //
 // The split is the one the GNN was trained with (recorded in its model file); each
-// baseline trains on the same training and validation pipelines with the same epoch
-// budget, then every model predicts every schedule of every test pipeline.
+// baseline trains on the GNN's own training and validation pipelines (Halide's model
+// with the GNN's epoch budget; XGBoost by its own early stopping), then every model
+// predicts every schedule of every test pipeline.
 #pragma once
 
+#include <functional>
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -21,6 +24,7 @@ struct ModelEvaluation {
   bool absolute = true;  // false: the model only ranks (its errors are not reported)
   Metrics metrics;
   std::vector<PipelineResult> results;  // one per test pipeline, in Comparison order
+  std::optional<double> mape_over_gnn;  // absolute models, when the GNN's MAPE is not 0
   double train_seconds = 0;
 };
 
@@ -41,7 +45,7 @@ struct ComparisonOptions {
 };
 
 // Throws std::invalid_argument when the model does not belong to these pipelines: it
-// trained on none of them, or on one that `split` puts on the test side.
+// trained on one the dataset lacks, or on one that `split` puts on the test side.
 Comparison compare_models(const GnnCostModel& gnn, const std::vector<PipelineGraph>& graphs,
                           const ComparisonOptions& options);
 

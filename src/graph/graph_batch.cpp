@@ -63,10 +63,14 @@ GraphBatch make_batch(const std::vector<BatchPart>& parts, const FeatureTransfor
   batch.schedule_features = torch::cat(sched);
   batch.algorithm_features = torch::cat(algo);
   batch.algorithm_index = torch::cat(algo_index);
-  batch.edge_src = torch::cat(src);
-  batch.edge_dst = torch::cat(dst);
-  batch.edge_weight = torch::cat(weight);
-  batch.self_weight = torch::cat(self);
+  // Rows receive, columns send: entry (dst, src) for edges, (n, n) for self loops.
+  const auto node = torch::arange(nodes, torch::kInt64);
+  const auto receivers = torch::cat({torch::cat(dst), node});
+  const auto senders = torch::cat({torch::cat(src), node});
+  batch.adjacency =
+      torch::sparse_coo_tensor(torch::stack({receivers, senders}),
+                               torch::cat({torch::cat(weight), torch::cat(self)}), {nodes, nodes})
+          .coalesce();
   batch.node_graph = torch::cat(node_graph);
   batch.runtimes_ms = torch::cat(runtimes);
   batch.graph_part = torch::cat(part_of);
@@ -78,8 +82,7 @@ GraphBatch GraphBatch::to(torch::Dtype dtype) const {
   GraphBatch b = *this;
   b.schedule_features = schedule_features.to(dtype);
   b.algorithm_features = algorithm_features.to(dtype);
-  b.edge_weight = edge_weight.to(dtype);
-  b.self_weight = self_weight.to(dtype);
+  b.adjacency = adjacency.to(dtype);
   return b;
 }
 

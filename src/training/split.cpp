@@ -57,4 +57,19 @@ std::string SplitRule::description() const {
          " is test; others fnv1a64(pipeline name) % 100: < 82 train, else validation";
 }
 
+SplitRule split_rule_of(const nlohmann::json& record) {
+  const auto split = record.find("split");
+  if (split == record.end() || !split->contains("spec")) return SplitRule{};
+  return SplitRule::parse(split->at("spec").get<std::string>());
+}
+
+std::vector<const PipelineGraph*> pipelines_in(const std::vector<PipelineGraph>& graphs,
+                                               const SplitRule& rule, Split side) {
+  std::vector<const PipelineGraph*> out;
+  for (const auto& g : graphs) {
+    if (rule.of(g.name, g.family) == side) out.push_back(&g);
+  }
+  return out;
+}
+
 }  // namespace gnnperf

@@ -10,7 +10,11 @@
 //    the random rule's train:validation ratio.
 #pragma once
 
+#include <nlohmann/json.hpp>
 #include <string>
+#include <vector>
+
+#include "graph/pipeline_graph.h"
 
 namespace gnnperf {
 
@@ -33,5 +37,13 @@ class SplitRule {
  private:
   std::string held_out_family_;  // empty: the random rule
 };
+
+// The pipelines of one side of a split.
+std::vector<const PipelineGraph*> pipelines_in(const std::vector<PipelineGraph>& graphs,
+                                               const SplitRule& rule, Split side);
+
+// The split a model was trained with, from its training record ({"split": {"spec": ...}};
+// random when absent).
+SplitRule split_rule_of(const nlohmann::json& record);
 
 }  // namespace gnnperf

@@ -117,7 +117,7 @@ struct TrainingState {
 
 void save_checkpoint(TrainingState& s, const std::string& path) {
   torch::serialize::OutputArchive a;
-  write_model_parts(a, s.config, s.transform, s.module, {{"split", s.split}});
+  write_model_parts(a, s.config, s.transform, s.module, {{"split", {{"spec", s.split}}}});
   a.write("epoch", c10::IValue(static_cast<int64_t>(s.epoch)));
   a.write("best_epoch", c10::IValue(static_cast<int64_t>(s.best_epoch)));
   a.write("best_loss", c10::IValue(s.best_loss));
@@ -144,7 +144,7 @@ TrainingState load_checkpoint(const std::string& path) {
   TrainingState s;
   s.config = model->config();
   s.transform = model->transform();
-  s.split = model->record().value("split", "random");
+  s.split = split_rule_of(model->record()).spec();
   s.module = model->module();
   s.module->train();
   s.make_optimizer();
@@ -174,21 +174,6 @@ nlohmann::json names_of(const std::vector<const PipelineGraph*>& pipelines) {
 }
 
 }  // namespace
-
-SplitRule split_rule_of(const nlohmann::json& record) {
-  const auto split = record.find("split");
-  if (split == record.end() || !split->contains("spec")) return SplitRule{};
-  return SplitRule::parse(split->at("spec").get<std::string>());
-}
-
-std::vector<const PipelineGraph*> pipelines_in(const std::vector<PipelineGraph>& graphs,
-                                               const SplitRule& rule, Split side) {
-  std::vector<const PipelineGraph*> out;
-  for (const auto& g : graphs) {
-    if (rule.of(g.name, g.family) == side) out.push_back(&g);
-  }
-  return out;
-}
 
 TrainResult train_gnn(const std::vector<PipelineGraph>& graphs, const TrainOptions& o) {
   const auto start = std::chrono::steady_clock::now();
@@ -273,6 +258,7 @@ TrainResult train_gnn(const std::vector<PipelineGraph>& graphs, const TrainOptio
                                  {"seed", o.seed},
                                  {"epochs_run", result.epochs_run},
                                  {"best_epoch", result.best_epoch},
+                                 {"train_seconds", result.seconds},
                                  {"split",
                                   {{"spec", o.split.spec()},
                                    {"rule", o.split.description()},

@@ -43,11 +43,4 @@ struct TrainResult {
 // Throws std::invalid_argument when a split would be empty.
 TrainResult train_gnn(const std::vector<PipelineGraph>& graphs, const TrainOptions& options);
 
-// The split a model was trained with, from its training record.
-SplitRule split_rule_of(const nlohmann::json& record);
-
-// The pipelines of one side of a split.
-std::vector<const PipelineGraph*> pipelines_in(const std::vector<PipelineGraph>& graphs,
-                                               const SplitRule& rule, Split side);
-
 }  // namespace gnnperf

@@ -2,9 +2,9 @@
 #include <unistd.h>
 
 #include "collect/collector.h"
-#include "collect/progress.h"
 #include "commands.h"
 #include "dataset/store.h"
+#include "util/progress.h"
 
 namespace gnnperf::cli {
 namespace {

@@ -10,7 +10,7 @@
 #include "eval/comparison.h"
 #include "eval/report.h"
 #include "machine_choice.h"
-#include "training/trainer.h"
+#include "training/split.h"
 
 namespace gnnperf::cli {
 namespace {
@@ -28,20 +28,19 @@ std::string cell(const Metrics& m, double Metrics::*field, bool percent, bool sh
 void print_table(const Comparison& c) {
   fmt::print("{:<17} {:>8} {:>8} {:>8} {:>7} {:>8} {:>7} {:>7} {:>9} {:>8}\n", "model", "MAPE",
              "medAPE", "RMSElog", "tau", "pairwise", "top-1", "top-5", "MAPE/GNN", "train s");
-  const double gnn_mape = c.models.front().metrics.mape;
   for (const auto& e : c.models) {
     const auto& m = e.metrics;
     const bool a = e.absolute;
     fmt::print("{:<17} {:>8} {:>8} {:>8} {:>7.3f} {:>8.3f} {:>7.3f} {:>7.3f} {:>9} {:>8.0f}\n",
                e.model, cell(m, &Metrics::mape, true, a), cell(m, &Metrics::median_ape, true, a),
                cell(m, &Metrics::rmse_log, false, a), m.kendall_tau, m.pairwise_acc, m.top1_score,
-               m.top5_score, a ? fmt::format("{:.2f}x", m.mape / gnn_mape) : "-", e.train_seconds);
+               m.top5_score, e.mape_over_gnn ? fmt::format("{:.2f}x", *e.mape_over_gnn) : "-",
+               e.train_seconds);
   }
   fmt::print(
       "{} test pipelines, {} schedules (split {}); noise floor {:.1f}% (mean APE of re-timings "
       "against first timings); '-': the model only ranks schedules\n",
-      c.models.front().metrics.pipelines, c.models.front().metrics.schedules, c.split,
-      100 * c.noise_floor_ape);
+      c.test.size(), c.models.front().metrics.schedules, c.split, 100 * c.noise_floor_ape);
 }
 
 int run_eval(const EvalOptions& o) {
@@ -99,9 +98,8 @@ void add_eval_commands(CLI::App& app, Runner& run) {
   auto* e = app.add_subcommand("eval", "Compare the GNN with baselines on held-out pipelines");
   e->add_option("--db", o->db, "SQLite dataset")->required();
   e->add_option("--model", o->model, "GNN model file (its split is the one evaluated)")->required();
-  std::string all;
-  for (const auto& n : baseline_names()) all += (all.empty() ? "" : ",") + n;
-  e->add_option("--baselines", o->baselines, "Comma-separated baselines: " + all);
+  e->add_option("--baselines", o->baselines,
+                "Comma-separated baselines (default: all): " + known_baselines());
   e->add_option("--split", o->split, "random or family:NAME (default: the model's; must match it)");
   e->add_option("--json", o->json_out, "Write metrics and predictions as JSON");
   e->add_option("--machine", o->machine, "Timings of this machine");

@@ -11,6 +11,7 @@
 #include "machine_choice.h"
 #include "models/gnn_cost_model.h"
 #include "training/trainer.h"
+#include "util/progress.h"
 
 namespace gnnperf::cli {
 namespace {
@@ -39,12 +40,18 @@ int train(const ModelOptions& o) {
   t.seed = o.seed;
   t.resume = o.resume;
   t.dataset = o.db;
-  t.on_epoch = [](const EpochReport& r) {
+  t.on_epoch = [seconds = 0.0, epochs_here = 0](const EpochReport& r) mutable {
+    // Rate and ETA over the epochs of this process (a resumed run starts later); the ETA
+    // assumes every epoch runs, early stopping may end sooner.
+    seconds += r.seconds;
+    ++epochs_here;
+    const double eta = seconds / epochs_here * (r.epochs - r.epoch);
     fmt::print(stderr,
                "epoch {}/{} | loss {:.4f} (log-sq {:.4f}, rank {:.4f}) | val loss {:.4f} MAPE "
-               "{:.1f}% tau {:.3f} | {:.1f} s{}\n",
+               "{:.1f}% tau {:.3f} | {:.1f} s, {:.0f} epochs/h, ETA {}{}\n",
                r.epoch, r.epochs, r.loss, r.regression, r.ranking, r.validation_loss,
                100 * r.validation.mape, r.validation.kendall_tau, r.seconds,
+               3600 * epochs_here / std::max(seconds, 1e-9), format_duration(eta),
                r.improved ? " | best" : "");
   };
   const TrainResult r = train_gnn(graphs, t);

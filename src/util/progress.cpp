@@ -1,4 +1,4 @@
-#include "collect/progress.h"
+#include "util/progress.h"
 
 #include <fmt/format.h>
 #include <unistd.h>
@@ -12,9 +12,10 @@ std::string format_duration(double seconds) {
   return fmt::format("{}s", s);
 }
 
-ProgressLine::ProgressLine(std::string label, int64_t total, std::FILE* out)
+ProgressLine::ProgressLine(std::string label, int64_t total, int64_t already_done, std::FILE* out)
     : label_(std::move(label)),
       total_(total),
+      already_done_(already_done),
       out_(out),
       tty_(isatty(fileno(out)) != 0),
       start_(std::chrono::steady_clock::now()),
@@ -29,10 +30,11 @@ void ProgressLine::update(int64_t done, int64_t failures, const std::string& las
   if (!tty_ && done < total_ && now - last_print_ < std::chrono::seconds(10)) return;
   last_print_ = now;
   const double elapsed = elapsed_seconds();
-  const double per_hour = elapsed > 0 ? static_cast<double>(done) * 3600.0 / elapsed : 0;
-  const std::string eta = done > 0 ? format_duration(elapsed / static_cast<double>(done) *
-                                                     static_cast<double>(total_ - done))
-                                   : "?";
+  const auto done_here = static_cast<double>(done - already_done_);
+  const double per_hour = elapsed > 0 ? done_here * 3600.0 / elapsed : 0;
+  const std::string eta =
+      done_here > 0 ? format_duration(elapsed / done_here * static_cast<double>(total_ - done))
+                    : "?";
   const std::string line = fmt::format(
       "[{}] {}/{} ({:.1f}%) | {:.0f}/h | ETA {} | failures {} | {}", label_, done, total_,
       total_ ? 100.0 * static_cast<double>(done) / static_cast<double>(total_) : 100.0, per_hour,

@@ -10,14 +10,16 @@ namespace gnnperf {
 
 class ProgressLine {
  public:
-  ProgressLine(std::string label, int64_t total, std::FILE* out = stderr);
+  // `already_done` of `total` were done before this process started: they count for
+  // done/total but not for the rate and ETA.
+  ProgressLine(std::string label, int64_t total, int64_t already_done = 0, std::FILE* out = stderr);
   void update(int64_t done, int64_t failures, const std::string& last);
   void finish();
   double elapsed_seconds() const;
 
  private:
   std::string label_;
-  int64_t total_;
+  int64_t total_, already_done_;
   std::FILE* out_;
   bool tty_;
   std::chrono::steady_clock::time_point start_, last_print_;
