@@ -1,6 +1,7 @@
 // A batch of schedule graphs: many schedules of one or more pipelines become one
-// disconnected graph, its normalized adjacency a sparse matrix. A pipeline's algorithm
-// features enter the batch once and are gathered per node by index.
+// disconnected graph. The schedules of one part share their pipeline's stage graph, so
+// its adjacency is stored once per part and applied as one batched matrix product. A
+// pipeline's algorithm features enter the batch once and are gathered per node by index.
 #pragma once
 
 #include <torch/torch.h>
@@ -22,10 +23,16 @@ struct GraphBatch {
   torch::Tensor schedule_features;   // [nodes, 39] transformed
   torch::Tensor algorithm_features;  // [stage rows, 287] transformed, one row per part stage
   torch::Tensor algorithm_index;     // [nodes] row of algorithm_features for each node
-  // Kipf & Welling's normalized adjacency D^-1/2 (A + A^T + I) D^-1/2: edges in both
-  // directions plus self loops, as a coalesced sparse COO matrix [nodes, nodes]. A sparse
-  // product beats index_add, which LibTorch 1.13 runs one row at a time on the CPU.
-  torch::Tensor adjacency;
+  // The nodes of part k are blocks[k].schedules x blocks[k].stages consecutive rows from
+  // blocks[k].first_node, schedule-major; adjacency is Kipf & Welling's normalized
+  // D^-1/2 (A + A^T + I) D^-1/2 [stages, stages] of its pipeline. (Per-part dense
+  // products beat both a sparse matrix over the whole batch and index_add, which
+  // LibTorch 1.13 runs one row at a time on the CPU; see README.)
+  struct Block {
+    int64_t first_node = 0, schedules = 0, stages = 0;
+    torch::Tensor adjacency;
+  };
+  std::vector<Block> blocks;
   torch::Tensor node_graph;   // [nodes] schedule (graph) of each node, 0..num_graphs-1
   torch::Tensor runtimes_ms;  // [graphs] measured runtimes, float64
   torch::Tensor graph_part;   // [graphs] part index: schedules that may be ranked together

@@ -13,7 +13,13 @@ torch::nn::Sequential encoder(int in, int hidden) {
 // Â h: each node keeps its own state (self loop) and receives its neighbours' along
 // every edge, in both directions, weighted by the symmetric normalization.
 torch::Tensor propagate(const torch::Tensor& h, const GraphBatch& b) {
-  return torch::mm(b.adjacency, h);
+  std::vector<torch::Tensor> out;
+  for (const auto& block : b.blocks) {
+    const auto x = h.narrow(0, block.first_node, block.schedules * block.stages)
+                       .view({block.schedules, block.stages, h.size(1)});
+    out.push_back(torch::matmul(block.adjacency, x).view({-1, h.size(1)}));
+  }
+  return out.size() == 1 ? out.front() : torch::cat(out);
 }
 
 }  // namespace
