@@ -36,12 +36,6 @@ PipelineGraph synthetic_pipeline(int64_t id, int schedules, uint64_t seed) {
   return g;
 }
 
-std::vector<int64_t> rows_of(const PipelineGraph& g) {
-  std::vector<int64_t> rows(static_cast<size_t>(g.num_schedules()));
-  std::iota(rows.begin(), rows.end(), 0);
-  return rows;
-}
-
 GnnCostModel untrained_model(const std::vector<const PipelineGraph*>& fit_on, uint64_t seed = 3) {
   torch::manual_seed(seed);
   GnnConfig c;
@@ -66,8 +60,8 @@ TEST(Gnn, PredictionsDoNotDependOnNodeNumbering) {
   for (const auto& [a, b] : g.edges)
     p.edges.emplace_back(perm[static_cast<size_t>(a)], perm[static_cast<size_t>(b)]);
 
-  const auto original = model.predict(g, rows_of(g));
-  const auto renumbered = model.predict(p, rows_of(p));
+  const auto original = model.predict(g, g.all_rows());
+  const auto renumbered = model.predict(p, p.all_rows());
   for (size_t i = 0; i < original.size(); ++i) {
     EXPECT_NEAR(renumbered[i].runtime_ms, original[i].runtime_ms, 1e-5 * original[i].runtime_ms);
     for (size_t s = 0; s < perm.size(); ++s) {
@@ -80,7 +74,7 @@ TEST(Gnn, PredictionsDoNotDependOnNodeNumbering) {
 TEST(Gnn, StageCostsAreNonNegativeAndSumToTheRuntime) {
   const PipelineGraph g = synthetic_pipeline(1, 4, 12);
   const GnnCostModel model = untrained_model({&g});
-  for (const auto& p : model.predict(g, rows_of(g))) {
+  for (const auto& p : model.predict(g, g.all_rows())) {
     double sum = 0;
     for (double c : p.stage_cost_ms) {
       EXPECT_GE(c, 0);
@@ -95,7 +89,7 @@ TEST(Gnn, GradientMatchesFiniteDifferences) {
   GnnCostModel model = untrained_model({&g});
   GnnModule module = model.module();
   module->to(torch::kFloat64);
-  const GraphBatch batch = make_batch({{&g, rows_of(g)}}, model.transform()).to(torch::kFloat64);
+  const GraphBatch batch = make_batch({{&g, g.all_rows()}}, model.transform()).to(torch::kFloat64);
   auto loss = [&] {
     auto out = module->forward(batch);
     return cost_model_loss(out.runtime_ms, batch.runtimes_ms, batch.graph_part, 1.0).total;
@@ -128,8 +122,8 @@ TEST(Gnn, SaveThenLoadGivesIdenticalPredictions) {
   const std::string path = test::scratch_dir("save") + "/m.gnn";
   model.save(path);
   const auto loaded = GnnCostModel::load(path);
-  const auto a = model.predict(g, rows_of(g));
-  const auto b = loaded->predict(g, rows_of(g));
+  const auto a = model.predict(g, g.all_rows());
+  const auto b = loaded->predict(g, g.all_rows());
   for (size_t i = 0; i < a.size(); ++i) {
     EXPECT_EQ(a[i].runtime_ms, b[i].runtime_ms);
     EXPECT_EQ(a[i].stage_cost_ms, b[i].stage_cost_ms);
@@ -139,10 +133,10 @@ TEST(Gnn, SaveThenLoadGivesIdenticalPredictions) {
 TEST(Gnn, ConcurrentPredictionsMatchSequentialOnes) {
   const PipelineGraph g = synthetic_pipeline(1, 32, 15);
   const GnnCostModel model = untrained_model({&g});
-  const auto expected = model.predict(g, rows_of(g));
+  const auto expected = model.predict(g, g.all_rows());
   std::vector<std::vector<SchedulePrediction>> got(4);
   std::vector<std::thread> threads;
-  for (auto& out : got) threads.emplace_back([&] { out = model.predict(g, rows_of(g)); });
+  for (auto& out : got) threads.emplace_back([&] { out = model.predict(g, g.all_rows()); });
   for (auto& t : threads) t.join();
   for (const auto& out : got) {
     for (size_t i = 0; i < out.size(); ++i)
@@ -222,8 +216,8 @@ TEST(Training, AKilledRunResumesToTheSameModel) {
   const TrainResult resumed = train_gnn(graphs, o);
   EXPECT_EQ(resumed.epochs_run, 6);
   const auto& g = graphs[0];
-  const auto a = whole.model->predict(g, rows_of(g));
-  const auto b = resumed.model->predict(g, rows_of(g));
+  const auto a = whole.model->predict(g, g.all_rows());
+  const auto b = resumed.model->predict(g, g.all_rows());
   for (size_t i = 0; i < a.size(); ++i)
     EXPECT_NEAR(a[i].runtime_ms, b[i].runtime_ms, 1e-4 * a[i].runtime_ms);
 }

@@ -79,12 +79,6 @@ PipelineGraph synthetic_pipeline(int64_t id, int schedules, uint64_t seed) {
   return g;
 }
 
-std::vector<int64_t> all_rows(const PipelineGraph& g) {
-  std::vector<int64_t> rows(static_cast<size_t>(g.num_schedules()));
-  std::iota(rows.begin(), rows.end(), int64_t{0});
-  return rows;
-}
-
 TEST(HalideBaseline, PluginExportsTheExpectedCostModelPipelines) {
   EXPECT_NO_THROW(load_halide_cost_model_library());
 }
@@ -118,7 +112,7 @@ TEST(HalideBaseline, PredictionsDoNotDependOnBatchOrThread) {
   // More than one 1024-schedule batch; single schedules take Halide's small-batch path.
   const PipelineGraph g = synthetic_pipeline(1, 1100, 3);
   const HalideCostModel model(random_halide_weights(9), 2, "random");
-  const std::vector<int64_t> rows = all_rows(g);
+  const std::vector<int64_t> rows = g.all_rows();
   const auto all = model.predict(g, rows);
   ASSERT_EQ(all.size(), rows.size());
   for (const auto& p : all) {

@@ -16,12 +16,6 @@
 namespace gnnperf {
 namespace {
 
-std::vector<int64_t> all_rows(const PipelineGraph& g) {
-  std::vector<int64_t> rows(static_cast<size_t>(g.num_schedules()));
-  std::iota(rows.begin(), rows.end(), 0);
-  return rows;
-}
-
 // A chain of `stages` stages with the given raw features ([schedules * stages * 39] and
 // [stages * 287]) and runtimes.
 PipelineGraph make_pipeline(int64_t id, int stages, std::vector<float> schedule,
@@ -133,7 +127,7 @@ TEST(XGBoostBaseline, PackSumRecoversKnownStageCosts) {
   EXPECT_GE(model->rounds(), 1);
   EXPECT_LE(model->rounds(), model->rounds_trained());
 
-  const auto predictions = model->predict(test, all_rows(test));
+  const auto predictions = model->predict(test, test.all_rows());
   ASSERT_EQ(predictions.size(), 30u);
   for (size_t i = 0; i < predictions.size(); ++i) {
     const double measured = test.runtimes_ms[static_cast<int64_t>(i)].item<double>();
@@ -161,8 +155,8 @@ TEST(XGBoostBaseline, TrainingIsDeterministicAndPredictionsAreThreadSafe) {
   const auto a = XGBoostCostModel::train(XGBoostVariant::kRuntime, set, options);
   const auto b = XGBoostCostModel::train(XGBoostVariant::kRuntime, set, options);
   EXPECT_EQ(a->rounds(), b->rounds());
-  const auto expected = a->predict(test, all_rows(test));
-  const auto again = b->predict(test, all_rows(test));
+  const auto expected = a->predict(test, test.all_rows());
+  const auto again = b->predict(test, test.all_rows());
   ASSERT_EQ(again.size(), expected.size());
   for (size_t i = 0; i < expected.size(); ++i) {
     EXPECT_EQ(again[i].runtime_ms, expected[i].runtime_ms);
@@ -171,7 +165,7 @@ TEST(XGBoostBaseline, TrainingIsDeterministicAndPredictionsAreThreadSafe) {
 
   std::vector<std::vector<SchedulePrediction>> got(4);
   std::vector<std::thread> threads;
-  for (auto& out : got) threads.emplace_back([&] { out = a->predict(test, all_rows(test)); });
+  for (auto& out : got) threads.emplace_back([&] { out = a->predict(test, test.all_rows()); });
   for (auto& t : threads) t.join();
   for (const auto& out : got) {
     ASSERT_EQ(out.size(), expected.size());

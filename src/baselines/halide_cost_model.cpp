@@ -452,9 +452,7 @@ double mean_loss_with(const HalideWeights& weights, int num_cores,
     const int64_t n = g->schedules.defined() ? g->schedules.size(0) : 0;
     if (n == 0) continue;
     const std::vector<double> measured = runtimes_of(*g, n);
-    std::vector<int64_t> rows(static_cast<size_t>(n));
-    std::iota(rows.begin(), rows.end(), int64_t{0});
-    const auto predicted = predict_with(weights, num_cores, *g, rows);
+    const auto predicted = predict_with(weights, num_cores, *g, g->all_rows());
     const double reference = *std::min_element(measured.begin(), measured.end());
     for (size_t i = 0; i < measured.size(); ++i) {
       sum += relative_throughput_error(predicted[i].runtime_ms, measured[i], reference);

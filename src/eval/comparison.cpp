@@ -63,9 +63,7 @@ nlohmann::json stage_shares(const GnnCostModel& gnn,
   if (test.empty()) return nullptr;
   const auto* g = *std::max_element(test.begin(), test.end(),
                                     [](auto* a, auto* b) { return a->num_stages < b->num_stages; });
-  std::vector<int64_t> rows(static_cast<size_t>(g->num_schedules()));
-  std::iota(rows.begin(), rows.end(), 0);
-  const auto predictions = gnn.predict(*g, rows);
+  const auto predictions = gnn.predict(*g, g->all_rows());
   const auto best = std::min_element(predictions.begin(), predictions.end(),
                                      [](auto& a, auto& b) { return a.runtime_ms < b.runtime_ms; });
   const size_t row = static_cast<size_t>(best - predictions.begin());

@@ -4,8 +4,15 @@
 #include <fmt/ranges.h>
 
 #include <map>
+#include <numeric>
 
 namespace gnnperf {
+
+std::vector<int64_t> PipelineGraph::all_rows() const {
+  std::vector<int64_t> rows(static_cast<size_t>(num_schedules()));
+  std::iota(rows.begin(), rows.end(), int64_t{0});
+  return rows;
+}
 
 std::vector<PipelineGraph> load_pipeline_graphs(DatasetStore& store,
                                                 std::optional<int64_t> machine_id) {

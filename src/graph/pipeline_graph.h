@@ -25,6 +25,8 @@ struct PipelineGraph {
   std::vector<int64_t> schedule_ids;
 
   int64_t num_schedules() const { return static_cast<int64_t>(schedule_ids.size()); }
+  // Every schedule row, 0 .. num_schedules() - 1: what predict() takes for all of them.
+  std::vector<int64_t> all_rows() const;
 };
 
 // Loads every pipeline with timed schedules (of one machine if given), in id order.

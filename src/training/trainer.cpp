@@ -44,19 +44,13 @@ std::vector<BatchPart> parts_of(const PipelineGraph* g, std::vector<int64_t> row
   return parts;
 }
 
-std::vector<int64_t> all_rows(const PipelineGraph* g) {
-  std::vector<int64_t> rows(static_cast<size_t>(g->num_schedules()));
-  std::iota(rows.begin(), rows.end(), 0);
-  return rows;
-}
-
 // A fresh shuffle each epoch, seeded by (seed, epoch) so a resumed run sees the same order.
 std::vector<Batch> epoch_batches(const std::vector<const PipelineGraph*>& train, const GnnConfig& c,
                                  uint64_t seed, int epoch) {
   std::mt19937_64 rng(seed * 1000003ULL + static_cast<uint64_t>(epoch));
   std::vector<BatchPart> parts;
   for (const auto* g : train) {
-    auto rows = all_rows(g);
+    auto rows = g->all_rows();
     std::shuffle(rows.begin(), rows.end(), rng);
     for (auto& p : parts_of(g, rows, c)) parts.push_back(std::move(p));
   }
@@ -68,7 +62,7 @@ std::vector<GraphBatch> fixed_batches(const std::vector<const PipelineGraph*>& p
                                       const GnnConfig& c, const FeatureTransform& t) {
   std::vector<BatchPart> parts;
   for (const auto* g : pipelines) {
-    for (auto& p : parts_of(g, all_rows(g), c)) parts.push_back(std::move(p));
+    for (auto& p : parts_of(g, g->all_rows(), c)) parts.push_back(std::move(p));
   }
   std::vector<GraphBatch> out;
   for (const auto& b : pack(std::move(parts), c)) out.push_back(make_batch(b, t));

@@ -77,8 +77,7 @@ int predict(const ModelOptions& o) {
   }
   nlohmann::json out = nlohmann::json::array();
   for (const auto& g : graphs) {
-    std::vector<int64_t> rows(static_cast<size_t>(g.num_schedules()));
-    std::iota(rows.begin(), rows.end(), 0);
+    const std::vector<int64_t> rows = g.all_rows();
     const auto predictions = model->predict(g, rows);
     const auto split = split_name(rule.of(g.name, g.family));
     if (!o.json)
