@@ -13,5 +13,5 @@ if [[ ! -f $db && -f $db.xz ]]; then
 fi
 build/gnnperf collect --db "$db" --seed 1 --timeout 120 --parallelism 1 --jobs 2 \
   --timing-window 1 --schedules 32 \
-  --workloads 'random:100,resnet18.*,resnet50.*,mobilenet_v2.*,vgg16.*,bert_base.*'
+  --workloads 'random:300,resnet18.*,resnet50.*,mobilenet_v2.*,vgg16.*,bert_base.*'
 build/gnnperf dataset info --db "$db"

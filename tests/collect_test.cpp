@@ -62,7 +62,7 @@ void wait_for_measurements(const std::string& db, int64_t n) {
 }
 
 struct Counts {
-  int64_t samples, schedules, measurements, failures;
+  int64_t samples, schedules, measurements, failures, duplicate_tasks;
   bool operator==(const Counts&) const = default;
 };
 
@@ -70,7 +70,8 @@ Counts counts_of(const std::string& db) {
   return {count(db, "SELECT count(*) FROM measurements WHERE kind = 'sample'"),
           count(db, "SELECT count(*) FROM schedules"),
           count(db, "SELECT count(*) FROM measurements"),
-          count(db, "SELECT count(*) FROM failures")};
+          count(db, "SELECT count(*) FROM failures"),
+          count(db, "SELECT count(*) FROM duplicate_tasks")};
 }
 
 TEST(Collect, SmallCollectionHasExpectedRowsAndPlausibleRuntimes) {
@@ -83,9 +84,10 @@ TEST(Collect, SmallCollectionHasExpectedRowsAndPlausibleRuntimes) {
   EXPECT_NE(r.out.find("throughput:"), std::string::npos);
   EXPECT_EQ(count(db, "SELECT count(*) FROM pipelines"), 2);
   // Every task is stored: 2 pipelines x (3 randomized + 1 default), plus any repeats.
-  EXPECT_GE(
-      count(db, "SELECT count(*) FROM measurements") + count(db, "SELECT count(*) FROM failures"),
-      8);
+  EXPECT_GE(count(db, "SELECT count(*) FROM measurements") +
+                count(db, "SELECT count(*) FROM failures") +
+                count(db, "SELECT count(*) FROM duplicate_tasks"),
+            8);
   EXPECT_GE(count(db, "SELECT count(*) FROM measurements WHERE kind = 'sample'"), 4);
   // Stage rows and feature blobs agree with each pipeline's stage count.
   EXPECT_EQ(count(db,
@@ -131,6 +133,34 @@ TEST(Collect, SmallCollectionHasExpectedRowsAndPlausibleRuntimes) {
       " --workloads resnet18.conv1,resnet18.fc --schedules 3 --seed 7 --timing-window 0.05");
   ASSERT_EQ(again.exit_code, 0) << again.err;
   EXPECT_EQ(counts_of(db), before);
+}
+
+TEST(Collect, AScheduleFoundAgainIsNotTimedAgain) {
+  const std::string dir = test::scratch_dir("duplicates");
+  const std::string db = dir + "/d.db";
+  // Adams2019 gives a 1x1 conv the same schedule whatever the sampling settings.
+  auto r = run_gnnperf("collect --db " + db +
+                       " --workloads resnet18.conv5_1_ds --schedules 5 --seed 2 --timing-window "
+                       "0.05");
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.out.find("duplicates not timed again"), std::string::npos);
+  const int64_t schedules = count(db, "SELECT count(*) FROM schedules");
+  const int64_t duplicates = count(db, "SELECT count(*) FROM duplicate_tasks");
+  EXPECT_GT(duplicates, 0);
+  // Each distinct schedule is timed once (plus planned repeats); every other task that
+  // found it is stored as a duplicate task, so the 6 tasks are all accounted for.
+  EXPECT_EQ(count(db, "SELECT count(*) FROM measurements WHERE kind = 'sample'"), schedules);
+  EXPECT_EQ(count(db, "SELECT count(*) FROM measurements WHERE kind = 'duplicate'"), 0);
+  EXPECT_EQ(count(db, "SELECT count(*) FROM measurements WHERE kind != 'repeat'") + duplicates +
+                count(db, "SELECT count(*) FROM failures"),
+            6);
+  EXPECT_EQ(count(db,
+                  "SELECT count(*) FROM duplicate_tasks d JOIN measurements m ON m.schedule_id = "
+                  "d.schedule_id AND m.kind = 'sample'"),
+            duplicates);
+  auto info = run_gnnperf("dataset info --json --db " + db);
+  ASSERT_EQ(info.exit_code, 0) << info.err;
+  EXPECT_EQ(nlohmann::json::parse(info.out)["duplicate_tasks"], duplicates);
 }
 
 TEST(Collect, KillNineThenResumeEndsWithTheUninterruptedCount) {

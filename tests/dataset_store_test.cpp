@@ -73,6 +73,60 @@ TEST(DatasetStore, StoresSamplesDetectsDuplicatesAndMeasuresNoise) {
   EXPECT_EQ(pipelines[0].edges, (std::vector<std::pair<int, int>>{{1, 0}}));
 }
 
+TEST(DatasetStore, DuplicateTasksFinishWithoutATiming) {
+  const std::string db = test::scratch_dir("duplicate-tasks") + "/d.db";
+  DatasetStore store(db, false);
+  const int64_t a = store.machine_for_collection(machine("cpu A"), false);
+  const int64_t run = store.begin_run(a, "test", "{}");
+  ASSERT_EQ(store.record_sample(record(run, "k1", 1.f, 10.0)), "sample");
+  const std::vector<float> timed(2 * kScheduleFeatures, 1.f), untimed(2 * kScheduleFeatures, 2.f);
+  const auto id = store.timed_schedule("p", timed, a);
+  ASSERT_TRUE(id.has_value());
+  EXPECT_FALSE(store.timed_schedule("p", untimed, a).has_value());
+  EXPECT_FALSE(store.timed_schedule("other", timed, a).has_value());
+  // A timing on another machine does not count here.
+  const int64_t b = store.machine_for_collection(machine("cpu B"), true);
+  EXPECT_FALSE(store.timed_schedule("p", timed, b).has_value());
+
+  store.record_duplicate_task({run, "k2", *id, 0.5});
+  EXPECT_EQ(store.finished_tasks(), (std::set<std::string>{"k1", "k2"}));
+  EXPECT_TRUE(store.task_found_timed_schedule("k2"));
+  EXPECT_TRUE(store.task_found_timed_schedule("k1"));
+  EXPECT_FALSE(store.task_found_timed_schedule("k3"));
+  const DatasetSummary s = store.summary(std::nullopt);
+  EXPECT_EQ(s.duplicate_tasks, 1);
+  EXPECT_EQ(s.measurements, 1);
+  EXPECT_EQ(store.summary(b).duplicate_tasks, 0);
+}
+
+TEST(DatasetStore, UpgradesAVersionOneFileOnlyWhenWriting) {
+  const std::string db = test::scratch_dir("upgrade") + "/d.db";
+  {
+    DatasetStore store(db, false);
+    const int64_t m = store.machine_for_collection(machine("cpu A"), false);
+    store.record_sample(record(store.begin_run(m, "test", "{}"), "k1", 1.f, 10.0));
+    store.connection().exec(
+        "DROP TABLE duplicate_tasks; UPDATE meta SET value = '1' WHERE key = 'schema_version'");
+  }
+  auto version = [&] {
+    Connection c(db, true);
+    auto q = c.prepare("SELECT value FROM meta WHERE key = 'schema_version'");
+    q.step();
+    return q.text(0);
+  };
+  {
+    DatasetStore reader(db, true);
+    EXPECT_EQ(reader.summary(std::nullopt).samples, 1);
+    EXPECT_EQ(reader.summary(std::nullopt).duplicate_tasks, 0);
+  }
+  EXPECT_EQ(version(), "1");
+  {
+    DatasetStore writer(db, false);
+    EXPECT_EQ(writer.finished_tasks(), (std::set<std::string>{"k1"}));
+  }
+  EXPECT_EQ(version(), std::to_string(kSchemaVersion));
+}
+
 TEST(DatasetStore, RefusesAnotherMachineUnlessAskedAndKeepsTheirTimingsApart) {
   const std::string db = test::scratch_dir("machines") + "/d.db";
   DatasetStore store(db, false);

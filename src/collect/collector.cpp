@@ -54,13 +54,64 @@ bool any_in(const ProcessList& running, SampleProcess::Phase phase) {
   return false;
 }
 
+bool same_schedule(const SampleProcess& a, const SampleProcess& b) {
+  return a.task().workload->name == b.task().workload->name &&
+         a.prepared()->features.schedule == b.prepared()->features.schedule;
+}
+
+// Whether another unfinished task featurized the same schedule and goes first: it is
+// past featurization, or featurized too but earlier in `running`.
+bool twin_goes_first(const ProcessList& running, const SampleProcess& p) {
+  bool earlier = true;
+  for (const auto& q : running) {
+    if (q.get() == &p) {
+      earlier = false;
+      continue;
+    }
+    if (!q->prepared() || q->phase() == SampleProcess::Phase::kFinished || !same_schedule(*q, p)) {
+      continue;
+    }
+    if (earlier || q->phase() != SampleProcess::Phase::kFeaturized) return true;
+  }
+  return false;
+}
+
+// Decides what featurized tasks do next. Adams2019 often finds a schedule again (every
+// 1x1 conv gave one schedule); a task whose schedule is already timed on this machine
+// is stored as a duplicate task without compiling or timing it, and one whose twin is
+// still in flight waits for the twin's outcome, so that the rows stored do not depend
+// on which of the two got there first. Planned repeats exist to be timed again, and
+// nothing compiles while a timing runs.
+void settle_featurized(ProcessList& running, DatasetStore& store, int64_t machine_id,
+                       int64_t run_id) {
+  const bool timing = any_in(running, SampleProcess::Phase::kTiming);
+  for (auto& p : running) {
+    if (p->phase() != SampleProcess::Phase::kFeaturized) continue;
+    const SampleTask& task = p->task();
+    if (!task.is_repeat) {
+      const PreparedSample& prepared = *p->prepared();
+      if (auto schedule_id =
+              store.timed_schedule(task.workload->name, prepared.features.schedule, machine_id)) {
+        p->skip();
+        if (p->skipped()) {
+          store.record_duplicate_task({run_id, task.key, *schedule_id, prepared.autoschedule_s});
+        }
+        continue;
+      }
+      if (twin_goes_first(running, *p)) continue;
+    }
+    if (!timing) p->compile();
+  }
+}
+
 // Timing must see an idle machine: a ready task is timed only once nothing else is
 // being prepared, and nothing new starts while a task is ready or being timed.
 void advance(ProcessList& running, std::deque<SampleTask>& pending, const CollectOptions& o,
              const Halide::Target& target, const TimingPolicy& policy) {
   const bool timing = any_in(running, SampleProcess::Phase::kTiming);
   const bool ready = any_in(running, SampleProcess::Phase::kReady);
-  const bool preparing = any_in(running, SampleProcess::Phase::kPreparing);
+  const bool preparing = any_in(running, SampleProcess::Phase::kPreparing) ||
+                         any_in(running, SampleProcess::Phase::kCompiling);
   if (!timing && ready && !preparing) {
     for (auto& p : running) {
       if (p->phase() == SampleProcess::Phase::kReady) {
@@ -86,7 +137,8 @@ void wait_for_children(ProcessList& running, double timeout_s) {
   }
   for (auto& p : running) {
     const auto phase = p->phase();
-    if ((phase == SampleProcess::Phase::kPreparing || phase == SampleProcess::Phase::kTiming) &&
+    if ((phase == SampleProcess::Phase::kPreparing || phase == SampleProcess::Phase::kCompiling ||
+         phase == SampleProcess::Phase::kTiming) &&
         p->seconds_in_phase() > timeout_s) {
       p->abort(fmt::format(
           "timed out after {:.0f} s while {}", timeout_s,
@@ -160,7 +212,7 @@ CollectReport collect(const CollectOptions& o) {
     // a repeat of a task that failed has nothing to re-time.
     if (pending.empty() && running.empty()) {
       for (auto& r : repeats) {
-        if (store.has_measurement(r.repeat_of)) {
+        if (store.task_found_timed_schedule(r.repeat_of)) {
           pending.push_back(r);
         } else {
           ++report.skipped_repeats;
@@ -179,7 +231,11 @@ CollectReport collect(const CollectOptions& o) {
         continue;
       }
       std::string last;
-      if (p.failure()) {
+      if (p.skipped()) {
+        ++report.duplicates;
+        report.autoschedule_s += p.prepared()->autoschedule_s;
+        last = fmt::format("{} duplicate", p.task().workload->name);
+      } else if (p.failure()) {
         store.record_failure({run_id, p.task().key, p.task().workload->name, p.failure()->phase,
                               p.failure()->reason});
         ++report.failed;
@@ -193,11 +249,13 @@ CollectReport collect(const CollectOptions& o) {
         report.timing_s += record.timing.seconds;
         last = fmt::format("{} {:.3f} ms", record.pipeline_name, record.timing.min_ms);
       }
-      progress.update(
-          report.already_done + report.measured + report.failed + report.skipped_repeats,
-          report.failed, last);
+      progress.update(report.already_done + report.measured + report.failed +
+                          report.skipped_repeats + report.duplicates,
+                      report.failed, last);
       it = running.erase(it);
     }
+    // After the finished tasks are stored, so that a twin's timing is seen.
+    settle_featurized(running, store, machine_id, run_id);
   }
   running.clear();  // kills any child still in flight
   progress.finish();

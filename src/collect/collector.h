@@ -28,6 +28,7 @@ struct CollectReport {
   int64_t planned = 0;       // tasks this command stands for
   int64_t already_done = 0;  // stored by an earlier, interrupted run
   int64_t measured = 0, failed = 0, skipped_repeats = 0;
+  int64_t duplicates = 0;  // tasks that found an already-timed schedule: not timed again
   std::map<std::string, int64_t> kinds;  // stored measurement kinds this run
   double wall_s = 0, autoschedule_s = 0, compile_s = 0, timing_s = 0;
   bool interrupted = false;

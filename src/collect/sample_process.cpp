@@ -84,24 +84,29 @@ double seconds_since(Clock::time_point t) {
                                " stages but the featurization " +
                                std::to_string(features.num_stages));
     }
-    phase = "compile";
-    const auto compile_start = Clock::now();
-    pipeline.compile_jit(target);
     json stages = json::array(), edges = json::array();
     for (const auto& s : graph.stages) stages.push_back({s.func_name, s.definition});
     for (const auto& [p, c] : graph.edges) edges.push_back({p, c});
-    send(out, {{"type", "prepared"},
+    send(out, {{"type", "featurized"},
                {"stages", stages},
                {"edges", edges},
                {"schedule", as_binary(features.schedule)},
                {"algorithm", as_binary(features.algorithm)},
                {"source", scheduled.schedule_source},
                {"cost", scheduled.reported_cost},
-               {"autoschedule_s", scheduled.seconds},
-               {"compile_s", seconds_since(compile_start)}});
+               {"autoschedule_s", scheduled.seconds}});
+    // Anything but the expected command (a skip, or the parent gone) ends the task.
+    auto told = [&](char expected) {
+      char command = 0;
+      return read(in, &command, 1) == 1 && command == expected;
+    };
+    if (!told('C')) _exit(0);
+    phase = "compile";
+    const auto compile_start = Clock::now();
+    pipeline.compile_jit(target);
+    send(out, {{"type", "compiled"}, {"compile_s", seconds_since(compile_start)}});
 
-    char go = 0;
-    if (read(in, &go, 1) != 1) _exit(0);  // the parent gave up on this task
+    if (!told('G')) _exit(0);
     phase = "timing";
     pin_to_last_cpus(task.params.parallelism);
     const Timing t = time_pipeline(pipeline, built, target, policy);
@@ -209,7 +214,7 @@ void SampleProcess::on_readable() {
 void SampleProcess::handle_message(const std::string& payload) {
   const json m = json::from_cbor(payload);
   const std::string type = m.at("type");
-  if (type == "prepared") {
+  if (type == "featurized") {
     PreparedSample p;
     for (const auto& s : m.at("stages"))
       p.graph.stages.push_back({s[0].get<std::string>(), s[1].get<int>()});
@@ -221,8 +226,10 @@ void SampleProcess::handle_message(const std::string& payload) {
     p.schedule_source = m.at("source");
     p.autoscheduler_cost = m.at("cost");
     p.autoschedule_s = m.at("autoschedule_s");
-    p.compile_s = m.at("compile_s");
     prepared_ = std::move(p);
+    enter(Phase::kFeaturized);
+  } else if (type == "compiled") {
+    prepared_->compile_s = m.at("compile_s");
     enter(Phase::kReady);
   } else if (type == "timed") {
     Timing t;
@@ -245,7 +252,7 @@ void SampleProcess::reap() {
   int status = 0;
   waitpid(pid_, &status, 0);
   pid_ = -1;
-  if (timing_ || failure_) return;
+  if (timing_ || failure_ || skipped_) return;
   std::string reason;
   if (WIFSIGNALED(status)) {
     reason = std::string("crashed with signal ") + sigabbrev_np(WTERMSIG(status));
@@ -257,13 +264,21 @@ void SampleProcess::reap() {
   enter(Phase::kFinished);
 }
 
-void SampleProcess::start_timing() {
-  const char go = 'G';
-  if (write(to_child_, &go, 1) != 1) {
-    abort("child stopped before timing");
+void SampleProcess::tell_child(char command, Phase next) {
+  if (write(to_child_, &command, 1) != 1) {
+    abort("child stopped while waiting for the collector");
     return;
   }
-  enter(Phase::kTiming);
+  enter(next);
+}
+
+void SampleProcess::compile() { tell_child('C', Phase::kCompiling); }
+
+void SampleProcess::start_timing() { tell_child('G', Phase::kTiming); }
+
+void SampleProcess::skip() {
+  tell_child('S', Phase::kFinished);
+  skipped_ = !failure_;
 }
 
 void SampleProcess::abort(const std::string& reason) {

@@ -1,12 +1,12 @@
-// One task run in its own child process: build the pipeline, autoschedule, featurize,
-// JIT-compile, then (only when the parent says so) time it.
+// One task run in its own child process: build the pipeline, autoschedule and featurize;
+// then, each step only when the parent says so, JIT-compile and time it.
 //
 // Isolation is what keeps a collection alive: a schedule that crashes the compiler,
 // exhausts memory or hangs takes down only its child, and the parent stores the failure
 // with its reason. It also gives every task a fresh process, which Adams2019 needs
 // because it reads HL_RANDOM_DROPOUT only once per process. The split into a prepare
 // phase and a timing phase lets the parent compile several tasks at once yet time each
-// one alone.
+// one alone; stopping after featurization lets it skip a schedule already timed.
 #pragma once
 
 #include <Halide.h>
@@ -39,9 +39,11 @@ struct TaskFailure {
 
 class SampleProcess {
  public:
-  enum class Phase { kPreparing, kReady, kTiming, kFinished };
+  // kPreparing: autoscheduling; kFeaturized: waiting for compile() or skip();
+  // kCompiling; kReady: compiled, waiting for start_timing(); kTiming; kFinished.
+  enum class Phase { kPreparing, kFeaturized, kCompiling, kReady, kTiming, kFinished };
 
-  // Forks the child, which starts preparing at once.
+  // Forks the child, which starts autoscheduling at once.
   SampleProcess(const SampleTask& task, const Halide::Target& target, const TimingPolicy& policy,
                 size_t memory_limit_bytes);
   ~SampleProcess();
@@ -55,6 +57,10 @@ class SampleProcess {
 
   // Consumes what the child wrote; advances the phase on a complete message or exit.
   void on_readable();
+  // Tells a featurized child to compile.
+  void compile();
+  // Ends a featurized child without compiling; the task finishes with no timing.
+  void skip();
   // Tells a ready child to start timing.
   void start_timing();
   // Kills the child and records `reason` as its failure.
@@ -63,11 +69,13 @@ class SampleProcess {
   const std::optional<PreparedSample>& prepared() const { return prepared_; }
   const std::optional<Timing>& timing() const { return timing_; }
   const std::optional<TaskFailure>& failure() const { return failure_; }
+  bool skipped() const { return skipped_; }
 
  private:
   void handle_message(const std::string& payload);
   void reap();
   void enter(Phase p);
+  void tell_child(char command, Phase next);
 
   SampleTask task_;
   pid_t pid_ = -1;
@@ -78,6 +86,7 @@ class SampleProcess {
   std::optional<PreparedSample> prepared_;
   std::optional<Timing> timing_;
   std::optional<TaskFailure> failure_;
+  bool skipped_ = false;
 };
 
 }  // namespace gnnperf

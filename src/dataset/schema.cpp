@@ -76,4 +76,12 @@ CREATE TABLE failures(
   failed_at TEXT NOT NULL);
 )sql";
 
+const char* const kDuplicateTasksColumns = R"sql((
+  task_key TEXT PRIMARY KEY,
+  run_id INTEGER NOT NULL REFERENCES runs(id),
+  schedule_id INTEGER NOT NULL REFERENCES schedules(id),
+  autoschedule_s REAL NOT NULL,
+  found_at TEXT NOT NULL)
+)sql";
+
 }  // namespace gnnperf

@@ -4,7 +4,7 @@
 
 namespace gnnperf {
 
-inline constexpr int kSchemaVersion = 1;
+inline constexpr int kSchemaVersion = 2;
 
 // Tables (documented in docs/dataset.md):
 //   meta          key/value: schema_version
@@ -21,6 +21,12 @@ inline constexpr int kSchemaVersion = 1;
 //                 the schedule on that machine), 'repeat' (planned re-timing) or
 //                 'duplicate' (another task found the same schedule again)
 //   failures      a task that produced no timing, with the phase and reason
+//   duplicate_tasks  a task whose autoscheduler run gave a schedule already timed on
+//                 that machine, so it was neither compiled nor timed again (version 2)
 extern const char* const kSchemaSql;
+
+// Version 2 only added duplicate_tasks: a version-1 file is upgraded in place when
+// opened for writing, and read as having no such rows when opened read-only.
+extern const char* const kDuplicateTasksColumns;  // "(task_key ..., ...)"
 
 }  // namespace gnnperf

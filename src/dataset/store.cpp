@@ -67,6 +67,7 @@ DatasetStore::DatasetStore(const std::string& path, bool read_only)
     if (read_only) throw DatasetError(fmt::format("'{}' is empty, not a gnnperf dataset", path));
     Transaction tx(db_);
     db_.exec(kSchemaSql);
+    db_.exec(std::string("CREATE TABLE duplicate_tasks") + kDuplicateTasksColumns);
     db_.prepare("INSERT INTO meta(key, value) VALUES ('schema_version', ?)")
         .bind(1, std::to_string(kSchemaVersion))
         .step();
@@ -80,11 +81,30 @@ DatasetStore::DatasetStore(const std::string& path, bool read_only)
   } catch (const DatasetError&) {
     throw DatasetError(fmt::format("'{}' is not a gnnperf dataset (no meta table)", path));
   }
+  if (version == "1") {
+    upgrade_from_version_1(read_only);
+    return;
+  }
   if (version != std::to_string(kSchemaVersion)) {
     throw DatasetError(
         fmt::format("'{}' has dataset schema version {}; this gnnperf reads version {}", path,
                     version.empty() ? "none" : version, kSchemaVersion));
   }
+}
+
+void DatasetStore::upgrade_from_version_1(bool read_only) {
+  if (read_only) {
+    // A temporary table shadows the missing one, so readers see no duplicate tasks
+    // and the file stays untouched.
+    db_.exec(std::string("CREATE TEMP TABLE duplicate_tasks") + kDuplicateTasksColumns);
+    return;
+  }
+  Transaction tx(db_);
+  db_.exec(std::string("CREATE TABLE duplicate_tasks") + kDuplicateTasksColumns);
+  db_.prepare("UPDATE meta SET value = ? WHERE key = 'schema_version'")
+      .bind(1, std::to_string(kSchemaVersion))
+      .step();
+  tx.commit();
 }
 
 std::vector<MachineRow> DatasetStore::machines() {
@@ -142,15 +162,42 @@ int64_t DatasetStore::begin_run(int64_t machine_id, const std::string& command,
 
 std::set<std::string> DatasetStore::finished_tasks() {
   std::set<std::string> keys;
-  auto q = db_.prepare("SELECT task_key FROM measurements UNION ALL SELECT task_key FROM failures");
+  auto q = db_.prepare(
+      "SELECT task_key FROM measurements UNION ALL SELECT task_key FROM failures UNION ALL SELECT "
+      "task_key FROM duplicate_tasks");
   while (q.step()) keys.insert(q.text(0));
   return keys;
 }
 
-bool DatasetStore::has_measurement(const std::string& task_key) {
-  auto q = db_.prepare("SELECT 1 FROM measurements WHERE task_key = ?");
+bool DatasetStore::task_found_timed_schedule(const std::string& task_key) {
+  auto q = db_.prepare(
+      "SELECT 1 FROM measurements WHERE task_key = ?1 UNION ALL SELECT 1 FROM duplicate_tasks "
+      "WHERE task_key = ?1");
   q.bind(1, task_key);
   return q.step();
+}
+
+std::optional<int64_t> DatasetStore::timed_schedule(const std::string& pipeline_name,
+                                                    const std::vector<float>& schedule_features,
+                                                    int64_t machine_id) {
+  auto q = db_.prepare(
+      "SELECT sc.id FROM schedules sc JOIN pipelines p ON sc.pipeline_id = p.id WHERE p.name = ? "
+      "AND sc.feature_hash = ? AND EXISTS (SELECT 1 FROM measurements m JOIN runs r ON m.run_id "
+      "= r.id WHERE m.schedule_id = sc.id AND r.machine_id = ?)");
+  q.bind(1, pipeline_name).bind(2, feature_hash(schedule_features)).bind(3, machine_id);
+  if (!q.step()) return std::nullopt;
+  return q.integer(0);
+}
+
+void DatasetStore::record_duplicate_task(const DuplicateTaskRecord& r) {
+  db_.prepare(fmt::format("INSERT INTO duplicate_tasks(task_key, run_id, schedule_id, "
+                          "autoschedule_s, found_at) VALUES (?, ?, ?, ?, {})",
+                          kNow))
+      .bind(1, r.task_key)
+      .bind(2, r.run_id)
+      .bind(3, r.schedule_id)
+      .bind(4, r.autoschedule_s)
+      .step();
 }
 
 int64_t DatasetStore::ensure_pipeline(const SampleRecord& r) {
@@ -296,6 +343,10 @@ DatasetSummary DatasetStore::summary(std::optional<int64_t> machine_id) {
       "SELECT count(*) FROM failures f JOIN runs r ON f.run_id = r.id WHERE 1" + on_machine);
   failures.step();
   s.failures = failures.integer(0);
+  auto duplicates = db_.prepare(
+      "SELECT count(*) FROM duplicate_tasks d JOIN runs r ON d.run_id = r.id WHERE 1" + on_machine);
+  duplicates.step();
+  s.duplicate_tasks = duplicates.integer(0);
 
   // Noise floor: every re-timing against the first timing of the same schedule on the
   // same machine.

@@ -42,6 +42,14 @@ struct FailureRecord {
   std::string task_key, pipeline_name, phase, reason;
 };
 
+// A task whose schedule was already timed on the machine: stored instead of a timing.
+struct DuplicateTaskRecord {
+  int64_t run_id = 0;
+  std::string task_key;
+  int64_t schedule_id = 0;
+  double autoschedule_s = 0;
+};
+
 struct MachineRow {
   int64_t id = 0;
   MachineInfo info;
@@ -53,6 +61,7 @@ struct DatasetSummary {
   int64_t samples = 0;       // first timings of a schedule on a machine
   int64_t measurements = 0;  // all timings, repeats included
   int64_t failures = 0;
+  int64_t duplicate_tasks = 0;  // tasks that found an already-timed schedule
   int64_t repeat_pairs = 0;     // re-timings compared with the first timing
   double noise_median_ape = 0;  // fractions: 0.01 = 1%
   double noise_mean_ape = 0;
@@ -92,9 +101,18 @@ class DatasetStore {
   int64_t begin_run(int64_t machine_id, const std::string& command,
                     const std::string& parameters_json);
 
-  // Task keys already finished (measured or failed), so a rerun can skip them.
+  // Task keys already finished (measured, failed or found a duplicate), so a rerun can
+  // skip them.
   std::set<std::string> finished_tasks();
-  bool has_measurement(const std::string& task_key);
+  // Whether the task ended with a timed schedule (its own timing or a duplicate's).
+  bool task_found_timed_schedule(const std::string& task_key);
+
+  // The schedule of `pipeline_name` with exactly these schedule features, if it has a
+  // timing on the machine.
+  std::optional<int64_t> timed_schedule(const std::string& pipeline_name,
+                                        const std::vector<float>& schedule_features,
+                                        int64_t machine_id);
+  void record_duplicate_task(const DuplicateTaskRecord& record);
 
   // Stores one measured task in a single transaction; returns the kind it was stored as.
   std::string record_sample(const SampleRecord& record);
@@ -114,6 +132,7 @@ class DatasetStore {
   Connection& connection() { return db_; }
 
  private:
+  void upgrade_from_version_1(bool read_only);
   int64_t ensure_pipeline(const SampleRecord& record);
   std::string path_;
   Connection db_;

@@ -14,15 +14,20 @@ int report_collection(const CollectOptions& o, const CollectReport& r) {
   for (const auto& [kind, n] : r.kinds)
     kinds += fmt::format("{}{} {}", kinds.empty() ? "" : ", ", n, kind);
   fmt::print(
-      "collected into {}: {} timed ({}), {} failed, {} repeats skipped; {} tasks planned, {} "
-      "already stored before this run\n",
-      o.db_path, r.measured, kinds.empty() ? "none" : kinds, r.failed, r.skipped_repeats, r.planned,
-      r.already_done);
-  const double per_hour = r.wall_s > 0 ? static_cast<double>(r.measured) * 3600.0 / r.wall_s : 0;
+      "collected into {}: {} timed ({}), {} duplicates not timed again, {} failed, {} repeats "
+      "skipped; {} tasks planned, {} already stored before this run\n",
+      o.db_path, r.measured, kinds.empty() ? "none" : kinds, r.duplicates, r.failed,
+      r.skipped_repeats, r.planned, r.already_done);
+  auto per_hour = [&](int64_t n) {
+    return r.wall_s > 0 ? static_cast<double>(n) * 3600.0 / r.wall_s : 0.0;
+  };
+  const auto samples = r.kinds.count("sample") ? r.kinds.at("sample") : int64_t{0};
   fmt::print(
-      "throughput: {:.0f} timed schedules/hour over {} wall; task time: autoschedule {:.1f} s, "
-      "compile {:.1f} s, timing {:.1f} s ({} jobs)\n",
-      per_hour, format_duration(r.wall_s), r.autoschedule_s, r.compile_s, r.timing_s, o.jobs);
+      "throughput: {:.0f} new schedules/hour ({:.0f} timings/hour, {:.0f} tasks/hour) over {} "
+      "wall; task time: autoschedule {:.1f} s, compile {:.1f} s, timing {:.1f} s ({} jobs)\n",
+      per_hour(samples), per_hour(r.measured),
+      per_hour(r.measured + r.duplicates + r.failed + r.skipped_repeats), format_duration(r.wall_s),
+      r.autoschedule_s, r.compile_s, r.timing_s, o.jobs);
   DatasetStore store(o.db_path, /*read_only=*/true);
   const DatasetSummary s = store.summary(std::nullopt);
   fmt::print(

@@ -30,6 +30,7 @@ int print_info(const DatasetOptions& o) {
                         {"schedules", s.schedules},
                         {"measurements", s.measurements},
                         {"failures", s.failures},
+                        {"duplicate_tasks", s.duplicate_tasks},
                         {"repeat_pairs", s.repeat_pairs},
                         {"noise_median_ape", s.noise_median_ape},
                         {"noise_mean_ape", s.noise_mean_ape}};
@@ -49,6 +50,8 @@ int print_info(const DatasetOptions& o) {
   fmt::print("  pipelines     {}\n", s.pipelines);
   fmt::print("  measurements  {} (with repeats)\n", s.measurements);
   fmt::print("  failures      {}\n", s.failures);
+  fmt::print("  duplicates    {} (tasks that found an already-timed schedule)\n",
+             s.duplicate_tasks);
   fmt::print("  noise floor   {:.2f}% median, {:.2f}% mean absolute difference over {} repeats\n",
              100 * s.noise_median_ape, 100 * s.noise_mean_ape, s.repeat_pairs);
   for (const auto& m : machines) {
