@@ -6,6 +6,7 @@ packages=(
   libhalide14-0-dev
   libtorch-dev libopenblas0-pthread
   libxgboost-dev xgboost
+  libonnx-dev libonnx-testdata
   libsqlite3-dev sqlite3
   libcli11-dev nlohmann-json3-dev libfmt-dev libspdlog-dev
   libgtest-dev libgmock-dev libbenchmark-dev

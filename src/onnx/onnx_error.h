@@ -1,0 +1,19 @@
+// Errors of the ONNX importer. Both carry one line meant for the user.
+#pragma once
+
+#include <stdexcept>
+#include <string>
+
+namespace gnnperf {
+
+// The file cannot be imported at all: unreadable, not ONNX, shapes left unknown.
+struct OnnxError : std::runtime_error {
+  using std::runtime_error::runtime_error;
+};
+
+// The file is fine but uses an op, attribute or type the importer does not build.
+struct OnnxUnsupported : OnnxError {
+  using OnnxError::OnnxError;
+};
+
+}  // namespace gnnperf
