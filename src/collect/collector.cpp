@@ -14,6 +14,7 @@
 #include "dataset/store.h"
 #include "measure/host_target.h"
 #include "measure/machine.h"
+#include "onnx/onnx_network.h"
 #include "util/progress.h"
 #include "workloads/registry.h"
 
@@ -169,10 +170,24 @@ SampleRecord to_record(const SampleProcess& p, int64_t run_id) {
   return r;
 }
 
+std::vector<Workload> workloads_of(const CollectOptions& o) {
+  std::vector<Workload> workloads;
+  if (!o.workloads.empty()) workloads = resolve_workloads(o.workloads);
+  for (const auto& file : o.onnx_files) {
+    auto imported =
+        onnx_workloads(OnnxNetwork::import(file, parse_input_shapes(o.onnx_input_shapes)),
+                       parse_onnx_split(o.onnx_split));
+    workloads.insert(workloads.end(), imported.begin(), imported.end());
+  }
+  if (workloads.empty())
+    throw std::invalid_argument("nothing to collect: give --workloads or --onnx");
+  return workloads;
+}
+
 }  // namespace
 
 CollectReport collect(const CollectOptions& o) {
-  const std::vector<Workload> workloads = resolve_workloads(o.workloads);
+  const std::vector<Workload> workloads = workloads_of(o);
   DatasetStore store(o.db_path, /*read_only=*/false);
   const MachineInfo machine = describe_this_machine();
   const int64_t machine_id = store.machine_for_collection(machine, o.separate_machine);
@@ -191,6 +206,9 @@ CollectReport collect(const CollectOptions& o) {
     }
   }
   const nlohmann::json parameters = {{"workloads", o.workloads},
+                                     {"onnx", o.onnx_files},
+                                     {"onnx_split", o.onnx_split},
+                                     {"onnx_input_shapes", o.onnx_input_shapes},
                                      {"schedules", o.schedules},
                                      {"seed", o.seed},
                                      {"jobs", o.jobs},

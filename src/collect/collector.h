@@ -4,6 +4,7 @@
 #include <cstdint>
 #include <map>
 #include <string>
+#include <vector>
 
 #include "collect/task_plan.h"
 
@@ -11,8 +12,11 @@ namespace gnnperf {
 
 struct CollectOptions {
   std::string db_path;
-  std::string workloads;  // spec, see workloads/registry.h
-  int schedules = 10;     // randomized schedules per pipeline (plus its default)
+  std::string workloads;  // spec, see workloads/registry.h; may be empty with onnx_files
+  std::vector<std::string> onnx_files;         // networks whose pipelines are collected too
+  std::string onnx_split = "layer";            // whole, layer or block (onnx/onnx_network.h)
+  std::vector<std::string> onnx_input_shapes;  // "NAME=1x3x224x224" for dynamic inputs
+  int schedules = 10;  // randomized schedules per pipeline (plus its default)
   int default_beam = kDefaultBeam;
   uint64_t seed = 1;
   int jobs = 2;                  // tasks prepared (autoscheduled + compiled) at once

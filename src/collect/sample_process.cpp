@@ -12,7 +12,7 @@
 #include <nlohmann/json.hpp>
 
 #include "measure/cpu_affinity.h"
-#include "sampling/autoscheduler.h"
+#include "sampling/scheduled_pipeline.h"
 
 namespace gnnperf {
 namespace {
@@ -69,21 +69,11 @@ double seconds_since(Clock::time_point t) {
 
   std::string phase = "build";
   try {
-    BuiltPipeline built = task.workload->build();
-    Halide::Pipeline pipeline = built.pipeline();
-    std::vector<Halide::Func> outputs;
-    for (const auto& o : built.outputs) outputs.push_back(o.func);
-    const StageGraph graph = build_stage_graph(outputs);
-
-    phase = "autoschedule";
-    const AutoscheduleResult scheduled = autoschedule(pipeline, target, task.params);
-    phase = "featurize";
-    const SplitFeatures features = split_featurization(scheduled.featurization);
-    if (static_cast<int>(graph.stages.size()) != features.num_stages) {
-      throw std::runtime_error("stage graph has " + std::to_string(graph.stages.size()) +
-                               " stages but the featurization " +
-                               std::to_string(features.num_stages));
-    }
+    ScheduledPipeline prepared = schedule_pipeline(*task.workload, target, task.params, &phase);
+    const StageGraph& graph = prepared.graph;
+    const SplitFeatures& features = prepared.features;
+    const AutoscheduleResult& scheduled = prepared.schedule;
+    Halide::Pipeline& pipeline = prepared.pipeline;
     json stages = json::array(), edges = json::array();
     for (const auto& s : graph.stages) stages.push_back({s.func_name, s.definition});
     for (const auto& [p, c] : graph.edges) edges.push_back({p, c});
@@ -109,7 +99,7 @@ double seconds_since(Clock::time_point t) {
     if (!told('G')) _exit(0);
     phase = "timing";
     pin_to_last_cpus(task.params.parallelism);
-    const Timing t = time_pipeline(pipeline, built, target, policy);
+    const Timing t = time_pipeline(pipeline, prepared.built, target, policy);
     send(out, {{"type", "timed"},
                {"min_ms", t.min_ms},
                {"median_ms", t.median_ms},

@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 
+#include <limits>
 #include <map>
 #include <numeric>
 
@@ -54,6 +55,24 @@ std::vector<PipelineGraph> load_pipeline_graphs(DatasetStore& store,
     g.runtimes_ms = torch::from_blob(runtimes[i].data(), {n}, torch::kFloat64).clone();
   }
   return graphs;
+}
+
+PipelineGraph unmeasured_graph(const std::string& name, const std::string& family,
+                               const StageGraph& graph, const SplitFeatures& features) {
+  PipelineGraph g;
+  g.name = name;
+  g.family = family;
+  g.num_stages = features.num_stages;
+  g.edges = graph.edges;
+  for (const auto& stage : graph.stages) g.stage_names.push_back(stage.name());
+  auto floats = [](const std::vector<float>& v, std::vector<int64_t> shape) {
+    return torch::tensor(v, torch::kFloat32).reshape(shape);
+  };
+  g.algorithm = floats(features.algorithm, {g.num_stages, kAlgorithmFeatures});
+  g.schedules = floats(features.schedule, {1, g.num_stages, kScheduleFeatures});
+  g.runtimes_ms = torch::full({1}, std::numeric_limits<double>::quiet_NaN(), torch::kFloat64);
+  g.schedule_ids = {0};
+  return g;
 }
 
 }  // namespace gnnperf

@@ -10,6 +10,8 @@
 #include <vector>
 
 #include "dataset/store.h"
+#include "features/featurization.h"
+#include "features/stage_graph.h"
 
 namespace gnnperf {
 
@@ -28,6 +30,11 @@ struct PipelineGraph {
   // Every schedule row, 0 .. num_schedules() - 1: what predict() takes for all of them.
   std::vector<int64_t> all_rows() const;
 };
+
+// A pipeline outside any dataset with one schedule and no timing (runtime NaN): what a
+// prediction for a new pipeline, such as an imported network's layer, starts from.
+PipelineGraph unmeasured_graph(const std::string& name, const std::string& family,
+                               const StageGraph& graph, const SplitFeatures& features);
 
 // Loads every pipeline with timed schedules (of one machine if given), in id order.
 // Throws DatasetError if the database lacks the tables gnnperf needs, or if its timings

@@ -165,6 +165,10 @@ HostTensor decode_tensor(const TensorProto& proto) {
 }
 
 HostTensor read_tensor_file(const std::string& path) {
+  return decode_tensor(read_tensor_proto(path));
+}
+
+TensorProto read_tensor_proto(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
   if (!in) throw OnnxError(fmt::format("cannot read '{}'", path));
   std::stringstream bytes;
@@ -173,7 +177,7 @@ HostTensor read_tensor_file(const std::string& path) {
   if (!proto.ParseFromString(bytes.str())) {
     throw OnnxError(fmt::format("'{}' is not a serialized ONNX tensor", path));
   }
-  return decode_tensor(proto);
+  return proto;
 }
 
 }  // namespace gnnperf

@@ -39,6 +39,7 @@ HostTensor make_host_tensor(const std::vector<int64_t>& dims, Halide::Type type)
 HostTensor decode_tensor(const onnx::TensorProto& proto);
 
 // Reads a serialized TensorProto (.pb) file; throws OnnxError naming the file.
+onnx::TensorProto read_tensor_proto(const std::string& path);
 HostTensor read_tensor_file(const std::string& path);
 
 }  // namespace gnnperf

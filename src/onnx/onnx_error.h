@@ -16,4 +16,12 @@ struct OnnxUnsupported : OnnxError {
   using OnnxError::OnnxError;
 };
 
+// An op needs the contents of `tensor` at import time (a shape, axes, scales), but the
+// graph computes it or takes it as an input.
+struct OnnxNeedsConstant : OnnxUnsupported {
+  OnnxNeedsConstant(const std::string& message, std::string tensor_name)
+      : OnnxUnsupported(message), tensor(std::move(tensor_name)) {}
+  std::string tensor;
+};
+
 }  // namespace gnnperf

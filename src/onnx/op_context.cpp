@@ -82,17 +82,19 @@ const ::onnx::TensorProto& OpContext::attr_tensor(const std::string& name) const
   return a->t();
 }
 
-std::vector<int64_t> OpContext::constant_ints(int i) const {
+const HostTensor& OpContext::constant(int i) const {
   const Value& v = input(i);
-  if (!v.constant) unsupported(fmt::format("input {} must be a constant", i));
-  return v.constant->to_int64();
+  if (!v.constant) {
+    throw OnnxNeedsConstant(fmt::format("{} node '{}': input {} ('{}') must be a constant",
+                                        op_type(), node_label(), i, node_.input(i)),
+                            node_.input(i));
+  }
+  return *v.constant;
 }
 
-std::vector<double> OpContext::constant_doubles(int i) const {
-  const Value& v = input(i);
-  if (!v.constant) unsupported(fmt::format("input {} must be a constant", i));
-  return v.constant->to_double();
-}
+std::vector<int64_t> OpContext::constant_ints(int i) const { return constant(i).to_int64(); }
+
+std::vector<double> OpContext::constant_doubles(int i) const { return constant(i).to_double(); }
 
 std::optional<std::vector<int64_t>> OpContext::inferred_dims(int i) const {
   if (i < 0 || i >= static_cast<int>(inferred_.size())) return std::nullopt;

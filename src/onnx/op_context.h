@@ -72,6 +72,7 @@ class OpContext {
 
  private:
   const onnx::AttributeProto* find_attr(const std::string& name) const;
+  const HostTensor& constant(int i) const;  // throws OnnxNeedsConstant
 
   const onnx::NodeProto& node_;
   int opset_;

@@ -13,11 +13,14 @@ namespace gnnperf {
 
 using OpTable = std::map<std::string, OpBuilder>;
 
-void register_elementwise_ops(OpTable& table);  // unary, binary with broadcasting, Clip...
-void register_linear_ops(OpTable& table);       // Conv, ConvTranspose, Gemm, MatMul
+void register_elementwise_ops(OpTable& table);    // unary, binary with broadcasting, Clip...
+void register_linear_ops(OpTable& table);         // Conv, ConvTranspose, Gemm, MatMul
 void register_normalization_ops(OpTable& table);  // Batch/Instance/LayerNormalization, Softmax
 void register_pooling_ops(OpTable& table);        // Max/Average/GlobalAveragePool, Reduce*
 void register_shape_ops(OpTable& table);  // Reshape, Transpose, Concat, Slice, Pad, Resize...
+
+// Resize and Upsample, kept in their own file; register_shape_ops adds them.
+void register_resize_ops(OpTable& table);
 
 // Every supported op type.
 const OpTable& op_table();

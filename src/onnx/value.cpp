@@ -22,7 +22,13 @@ Halide::Expr Value::at(const std::vector<Halide::Expr>& index) const {
 Value constant_value(Halide::Func f, const HostTensor& t) {
   const std::vector<Halide::Var> vars = onnx_vars(static_cast<int>(t.dims.size()));
   std::vector<Halide::Expr> index(vars.rbegin(), vars.rend());
-  define(f, vars, t.buffer(index));
+  // Halide names buffers "b<N>", which can equal a Func named after an ONNX tensor
+  // ("b1" is a common bias name). Named after the Func, with a character Func names
+  // never have, the buffer cannot clash. (The name is shared by every copy of the
+  // buffer; a buffer read by two Funcs of one pipeline is still one buffer.)
+  Halide::Buffer<> named = t.buffer;
+  named.set_name(f.name() + "$data");
+  define(f, vars, named(index));
   return Value{f, t.dims, t.type(), t};
 }
 
@@ -58,6 +64,10 @@ std::vector<int64_t> broadcast_dims(const std::vector<int64_t>& a, const std::ve
 }
 
 Halide::Expr broadcast_at(const Value& v, const std::vector<Halide::Var>& out_index) {
+  if (v.dims.size() > out_index.size()) {
+    throw OnnxError(fmt::format("a rank-{} tensor cannot broadcast to rank {}", v.dims.size(),
+                                out_index.size()));
+  }
   const size_t skip = out_index.size() - v.dims.size();
   std::vector<Halide::Expr> index;
   for (size_t i = 0; i < v.dims.size(); ++i) {

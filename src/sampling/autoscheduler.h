@@ -2,7 +2,7 @@
 //
 // Adams2019 takes its knobs from environment variables, and reads HL_RANDOM_DROPOUT
 // only once per process, so each call with a different dropout must happen in a fresh
-// process: the collector runs every sample in its own child (see collect/sample_worker.h).
+// process: the collector runs every sample in its own child (see collect/sample_process.h).
 #pragma once
 
 #include <cstdint>
@@ -21,9 +21,8 @@ struct SamplingParams {
   int beam_size = 1;
   int random_dropout = 100;  // percent chance of keeping each candidate; 100 keeps all
   uint64_t seed = 0;
-  int parallelism = 2;
-  uint64_t weights_seed = 0;  // 0: Halide's stock cost-model weights; else random weights  // cores
-                              // given to the autoscheduler, and threads used for timing
+  int parallelism = 2;        // cores given to the autoscheduler, and threads for timing
+  uint64_t weights_seed = 0;  // 0: Halide's stock cost-model weights; else random weights
   bool operator==(const SamplingParams&) const = default;
 };
 

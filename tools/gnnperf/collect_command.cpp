@@ -56,8 +56,12 @@ void add_collect_command(CLI::App& app, Runner& run, const std::string& command_
   cmd->add_option("--db", o->db_path, "SQLite dataset (created if missing, resumed if present)")
       ->required();
   cmd->add_option("--workloads", o->workloads,
-                  "Comma-separated names, globs (resnet50.*) and random:N[:SEED]")
-      ->required();
+                  "Comma-separated names, globs (resnet50.*) and random:N[:SEED]");
+  cmd->add_option("--onnx", o->onnx_files, "ONNX model whose pipelines to collect (repeatable)");
+  cmd->add_option("--onnx-split", o->onnx_split, "How ONNX models are cut: whole, layer, block")
+      ->capture_default_str();
+  cmd->add_option("--input-shape", o->onnx_input_shapes,
+                  "Static shape for a dynamic ONNX input, NAME=1x3x224x224 (repeatable)");
   cmd->add_option("--schedules", o->schedules,
                   "Randomized schedules per pipeline (plus its default)")
       ->required()

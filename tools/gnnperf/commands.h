@@ -14,5 +14,6 @@ void add_collect_command(CLI::App& app, Runner& run, const std::string& command_
 void add_dataset_command(CLI::App& app, Runner& run);
 void add_model_commands(CLI::App& app, Runner& run);  // train, predict
 void add_eval_commands(CLI::App& app, Runner& run);   // eval, report
+void add_onnx_commands(CLI::App& app, Runner& run);   // import, conformance
 
 }  // namespace gnnperf::cli

@@ -17,6 +17,7 @@ int main(int argc, char** argv) {
   gnnperf::cli::add_dataset_command(app, run);
   gnnperf::cli::add_model_commands(app, run);
   gnnperf::cli::add_eval_commands(app, run);
+  gnnperf::cli::add_onnx_commands(app, run);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

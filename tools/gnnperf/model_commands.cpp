@@ -4,12 +4,16 @@
 #include <nlohmann/json.hpp>
 #include <numeric>
 
+#include "collect/task_plan.h"
 #include "commands.h"
 #include "dataset/store.h"
 #include "eval/evaluate.h"
 #include "graph/pipeline_graph.h"
 #include "machine_choice.h"
+#include "measure/host_target.h"
 #include "models/gnn_cost_model.h"
+#include "onnx/onnx_network.h"
+#include "sampling/scheduled_pipeline.h"
 #include "training/trainer.h"
 #include "util/progress.h"
 
@@ -22,7 +26,64 @@ struct ModelOptions {
   uint64_t seed = 1;
   bool resume = false, json = false;
   int64_t pipeline = 0, machine = 0;
+  std::string onnx, onnx_split = "layer";
+  std::vector<std::string> input_shapes;
+  int parallelism = 1;
 };
+
+// Stage shares of one prediction, largest first, as JSON; `top` gets the first three
+// as text ("conv 61%, relu 20%, pad 9%").
+nlohmann::json stage_shares(const SchedulePrediction& p, const std::vector<std::string>& names,
+                            std::string& top) {
+  std::vector<size_t> order(p.stage_cost_ms.size());
+  std::iota(order.begin(), order.end(), 0);
+  std::sort(order.begin(), order.end(),
+            [&](size_t a, size_t b) { return p.stage_cost_ms[a] > p.stage_cost_ms[b]; });
+  nlohmann::json shares = nlohmann::json::array();
+  top.clear();
+  for (size_t k : order) {
+    const double share = p.stage_cost_ms[k] / p.runtime_ms;
+    shares.push_back({{"stage", k}, {"name", names[k]}, {"share", share}});
+    if (shares.size() <= 3)
+      top += fmt::format("{}{} {:.0f}%", top.empty() ? "" : ", ", names[k], 100 * share);
+  }
+  return shares;
+}
+
+// Predicts each pipeline of an ONNX network under its default schedule (Adams2019,
+// greedy, stock weights): how long the network's layers would run.
+int predict_onnx(const ModelOptions& o) {
+  const auto model = GnnCostModel::load(o.model);
+  const auto network = OnnxNetwork::import(o.onnx, parse_input_shapes(o.input_shapes));
+  const auto workloads = onnx_workloads(network, parse_onnx_split(o.onnx_split));
+  const Halide::Target target = host_target();
+  const SamplingParams params{kDefaultBeam, 100, 0, o.parallelism, 0};
+  nlohmann::json out = nlohmann::json::array();
+  double total_ms = 0;
+  for (const auto& w : workloads) {
+    const ScheduledPipeline s = schedule_pipeline(w, target, params);
+    const PipelineGraph g = unmeasured_graph(w.name, w.family, s.graph, s.features);
+    const SchedulePrediction p = model->predict(g, {0}).at(0);
+    total_ms += p.runtime_ms;
+    std::string top;
+    const auto shares = stage_shares(p, g.stage_names, top);
+    out.push_back({{"name", w.name},
+                   {"stages", g.num_stages},
+                   {"predicted_ms", p.runtime_ms},
+                   {"stage_shares", shares}});
+    if (!o.json) {
+      fmt::print("{:<44} {:>4} stages  predicted {:>10.4f} ms  {}\n", w.name, g.num_stages,
+                 p.runtime_ms, top);
+    }
+  }
+  if (o.json) {
+    fmt::print("{}\n", nlohmann::json{{"pipelines", out}, {"total_ms", total_ms}}.dump(2));
+  } else {
+    fmt::print("total predicted {:.4f} ms over {} pipelines ({} threads, default schedules)\n",
+               total_ms, workloads.size(), o.parallelism);
+  }
+  return 0;
+}
 
 void print_metrics(const char* label, const Metrics& m) {
   fmt::print("{:<11} {:>9} {:>9} {:>7.1f}% {:>9.1f}% {:>9.3f} {:>9.3f}\n", label, m.pipelines,
@@ -65,6 +126,8 @@ int train(const ModelOptions& o) {
 }
 
 int predict(const ModelOptions& o) {
+  if (!o.onnx.empty()) return predict_onnx(o);
+  if (o.db.empty()) throw std::invalid_argument("predict needs --db or --onnx");
   const auto model = GnnCostModel::load(o.model);
   const SplitRule rule = split_rule_of(model->record());
   DatasetStore store(o.db, /*read_only=*/true);
@@ -86,19 +149,8 @@ int predict(const ModelOptions& o) {
     for (size_t i = 0; i < rows.size(); ++i) {
       const auto& p = predictions[i];
       const double measured = g.runtimes_ms[static_cast<int64_t>(i)].item<double>();
-      std::vector<size_t> order(p.stage_cost_ms.size());
-      std::iota(order.begin(), order.end(), 0);
-      std::sort(order.begin(), order.end(),
-                [&](size_t a, size_t b) { return p.stage_cost_ms[a] > p.stage_cost_ms[b]; });
-      nlohmann::json shares = nlohmann::json::array();
       std::string top;
-      for (size_t k : order) {
-        const double share = p.stage_cost_ms[k] / p.runtime_ms;
-        shares.push_back({{"stage", k}, {"name", g.stage_names[k]}, {"share", share}});
-        if (shares.size() <= 3)
-          top +=
-              fmt::format("{}{} {:.0f}%", top.empty() ? "" : ", ", g.stage_names[k], 100 * share);
-      }
+      const auto shares = stage_shares(p, g.stage_names, top);
       schedules.push_back({{"schedule_id", g.schedule_ids[i]},
                            {"predicted_ms", p.runtime_ms},
                            {"measured_ms", measured},
@@ -136,7 +188,16 @@ void add_model_commands(CLI::App& app, Runner& run) {
 
   auto* p = app.add_subcommand("predict", "Predict runtimes and per-stage cost shares");
   p->add_option("--model", o->model, "Model file")->required();
-  p->add_option("--db", o->db, "SQLite dataset")->required();
+  p->add_option("--db", o->db, "SQLite dataset: predict its timed schedules");
+  p->add_option("--onnx", o->onnx,
+                "ONNX model: predict its pipelines under their default schedules instead");
+  p->add_option("--onnx-split", o->onnx_split, "whole, layer or block")->capture_default_str();
+  p->add_option("--input-shape", o->input_shapes,
+                "Static shape for a dynamic ONNX input, NAME=1x3x224x224 (repeatable)");
+  p->add_option("--parallelism", o->parallelism,
+                "Threads of the predicted runs (with --onnx; as in the training data)")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 256));
   p->add_option("--pipeline", o->pipeline, "Only this pipeline id");
   p->add_option("--machine", o->machine, "Measured runtimes of this machine");
   p->add_flag("--json", o->json, "Print JSON");

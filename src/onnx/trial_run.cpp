@@ -1,0 +1,85 @@
+#include "onnx/trial_run.h"
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+#include <random>
+
+#include "measure/host_target.h"
+#include "measure/random_inputs.h"
+#include "sampling/autoscheduler.h"
+
+namespace gnnperf {
+
+void apply_plain_schedule(const std::vector<Halide::Func>& outputs) {
+  for (const auto& out : outputs) {
+    for (auto& [name, function] : Halide::Internal::find_transitive_calls(out.function())) {
+      Halide::Func(function).compute_root();
+    }
+  }
+}
+
+bool needs_schedule(const OnnxPipelinePlan& plan, const BuiltPipeline& built) {
+  auto empty = [](const std::vector<int>& extents) {
+    return std::find(extents.begin(), extents.end(), 0) != extents.end();
+  };
+  if (plan.nodes.empty()) return false;
+  return std::any_of(built.outputs.begin(), built.outputs.end(),
+                     [&](const PipelineOutput& o) { return !empty(o.extents); });
+}
+
+void apply_schedule(Halide::Pipeline& pipeline, const OnnxPipelinePlan& plan,
+                    const BuiltPipeline& built, TrialSchedule schedule) {
+  if (schedule == TrialSchedule::kAutoscheduled && needs_schedule(plan, built)) {
+    autoschedule(pipeline, host_target(), SamplingParams{1, 100, 0, 2, 0});
+    return;
+  }
+  std::vector<Halide::Func> outputs;
+  for (const auto& out : built.outputs) outputs.push_back(out.func);
+  apply_plain_schedule(outputs);
+}
+
+std::vector<HostTensor> run_on_random_inputs(const OnnxNetwork& network,
+                                             const OnnxPipelinePlan& plan, TrialSchedule schedule,
+                                             uint32_t seed) {
+  BuiltPipeline built = network.build(plan);
+  Halide::Pipeline pipeline = built.pipeline();
+  const Halide::Target target = host_target();
+  apply_schedule(pipeline, plan, built, schedule);
+  std::mt19937 rng(seed);
+  for (auto& in : built.inputs) {
+    Halide::Buffer<> buffer(in.param.type(), in.extents);
+    fill_random(buffer, rng);
+    in.param.set(buffer);
+  }
+  std::vector<Halide::Buffer<>> buffers;
+  for (const auto& out : built.outputs) {
+    buffers.emplace_back(out.func.output_types().at(0), out.extents);
+  }
+  Halide::Realization realization(buffers);
+  pipeline.realize(realization, target);
+  std::vector<HostTensor> results;
+  for (size_t k = 0; k < buffers.size(); ++k) {
+    results.push_back(HostTensor{network.facts(plan.outputs[k]).dims, buffers[k]});
+  }
+  return results;
+}
+
+double max_relative_difference(const std::vector<HostTensor>& a, const std::vector<HostTensor>& b) {
+  constexpr double kInfinite = std::numeric_limits<double>::infinity();
+  if (a.size() != b.size()) return kInfinite;
+  double worst = 0;
+  for (size_t k = 0; k < a.size(); ++k) {
+    if (a[k].dims != b[k].dims) return kInfinite;
+    const auto x = a[k].to_double(), y = b[k].to_double();
+    for (size_t i = 0; i < x.size(); ++i) {
+      if (std::isnan(x[i]) && std::isnan(y[i])) continue;
+      if (x[i] == y[i]) continue;
+      worst = std::max(worst, std::abs(x[i] - y[i]) / (1 + std::abs(y[i])));
+      if (std::isnan(worst)) return kInfinite;
+    }
+  }
+  return worst;
+}
+
+}  // namespace gnnperf
