@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <cstdint>
+#include <cstring>
 #include <numeric>
 #include <optional>
 #include <string>
@@ -402,6 +403,36 @@ std::vector<Value> build_shape(const OpContext& ctx) {
   return {constant_value(ctx.func(), shape)};
 }
 
+// Size: the number of elements, a scalar known at import time like Shape.
+std::vector<Value> build_size(const OpContext& ctx) {
+  HostTensor size = make_host_tensor({}, Halide::Int(64));
+  *static_cast<int64_t*>(size.buffer.data()) = ctx.input(0).num_elements();
+  return {constant_value(ctx.func(), size)};
+}
+
+// ConstantOfShape: a tensor of the constant input's shape filled with the one-element
+// `value` attribute (float 0 by default); known at import time.
+std::vector<Value> build_constant_of_shape(const OpContext& ctx) {
+  const std::vector<int64_t> dims = ctx.constant_ints(0);
+  if (std::any_of(dims.begin(), dims.end(), [](int64_t d) { return d < 0; })) {
+    ctx.invalid("negative dimension");
+  }
+  HostTensor fill = make_host_tensor({}, Halide::Float(32));
+  if (ctx.has_attr("value")) {
+    fill = decode_tensor(ctx.attr_tensor("value"));
+    if (fill.num_elements() != 1) ctx.invalid("attribute value does not hold one element");
+  } else {
+    *static_cast<float*>(fill.buffer.data()) = 0.f;
+  }
+  HostTensor out = make_host_tensor(dims, fill.type());
+  const size_t bytes = fill.type().bytes();
+  auto* dst = static_cast<uint8_t*>(out.buffer.data());
+  for (int64_t i = 0; i < out.num_elements(); ++i) {
+    std::memcpy(dst + static_cast<size_t>(i) * bytes, fill.buffer.data(), bytes);
+  }
+  return {constant_value(ctx.func(), out)};
+}
+
 std::vector<Value> build_gather(const OpContext& ctx) {
   const Value& data = ctx.input(0);
   const Value& indices = ctx.input(1);
@@ -499,6 +530,8 @@ void register_shape_ops(OpTable& table) {
   table["Slice"] = build_slice;
   table["Pad"] = build_pad;
   table["Shape"] = build_shape;
+  table["Size"] = build_size;
+  table["ConstantOfShape"] = build_constant_of_shape;
   table["Gather"] = build_gather;
   table["Expand"] = build_expand;
   table["Tile"] = build_tile;
