@@ -32,14 +32,18 @@ std::string func_name_for(const std::string& onnx_name) {
 NetworkBuilder::NetworkBuilder(const OnnxModel& model, Graph& graph)
     : model_(model), graph_(graph) {}
 
-Halide::Func NetworkBuilder::make_func(const std::string& base) {
+std::string NetworkBuilder::claim_name(const std::string& base) {
   std::string name = func_name_for(base);
-  // An ImageParam also takes "<name>_im", so suffixed candidates skip both.
+  // An ImageParam also takes "<name>_im", so a candidate must be free under both.
   for (int k = 2; used_names_.count(name) || used_names_.count(name + "_im"); ++k) {
     name = func_name_for(base) + "_" + std::to_string(k);
   }
   used_names_.insert(name);
-  return graph_.func(name);
+  return name;
+}
+
+Halide::Func NetworkBuilder::make_func(const std::string& base) {
+  return graph_.func(claim_name(base));
 }
 
 void NetworkBuilder::add_input(const std::string& name, const std::vector<int64_t>& dims,
@@ -50,11 +54,7 @@ void NetworkBuilder::add_input(const std::string& name, const std::vector<int64_
                     "tensors are not supported",
                     name, fmt::join(dims, ",")));
   }
-  std::string param_name = func_name_for(name);
-  for (int k = 2; used_names_.count(param_name) || used_names_.count(param_name + "_im"); ++k) {
-    param_name = func_name_for(name) + "_" + std::to_string(k);
-  }
-  used_names_.insert(param_name);
+  const std::string param_name = claim_name(name);
   used_names_.insert(param_name + "_im");
   const Tensor t = graph_.input(param_name, halide_extents(dims), type);
   input_funcs_.insert(t.func.name());

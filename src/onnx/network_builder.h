@@ -41,6 +41,8 @@ class NetworkBuilder {
   std::vector<Tensor> outputs(const std::vector<std::string>& names);
 
  private:
+  // A pipeline-unique Func name derived from `base`, reserved.
+  std::string claim_name(const std::string& base);
   Halide::Func make_func(const std::string& base);
   const Value* find(const std::string& name);
   void fold(Value& v, const std::string& name);

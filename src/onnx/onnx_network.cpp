@@ -104,8 +104,7 @@ OnnxPipelinePlan OnnxNetwork::make_plan(const std::string& label, std::vector<in
     std::vector<std::vector<int64_t>> in_dims, out_dims;
     for (const auto& in : node.input()) {
       in_dims.push_back(in.empty() ? std::vector<int64_t>{} : facts(in).dims);
-      if (in.empty() || produced.count(in) || model_->initializers().count(in)) continue;
-      if (facts(in).constant) continue;
+      if (in.empty() || produced.count(in) || facts(in).constant) continue;
       if (seen_inputs.insert(in).second) p.inputs.push_back(in);
     }
     for (const auto& out : node.output()) {
@@ -166,7 +165,7 @@ BuiltPipeline OnnxNetwork::build(const OnnxPipelinePlan& plan) const {
   const auto& g = model_->graph();
   for (int i : plan.nodes) {
     for (const auto& in : g.node(i).input()) {
-      if (in.empty() || builder.has(in) || model_->initializers().count(in)) continue;
+      if (in.empty() || builder.has(in)) continue;
       if (const auto& c = facts(in).constant) builder.add_constant(in, *c);
     }
     builder.build_node(i);
