@@ -1,6 +1,7 @@
 // End-to-end tests of `gnnperf collect` and `gnnperf dataset`, on real Halide
 // compilations and timings of small workloads.
 #include <fcntl.h>
+#include <fmt/format.h>
 #include <gtest/gtest.h>
 #include <signal.h>
 #include <spawn.h>
@@ -13,6 +14,7 @@
 #include <thread>
 
 #include "dataset/store.h"
+#include "measure/output_check.h"
 #include "test_support.h"
 
 extern char** environ;
@@ -115,12 +117,16 @@ TEST(Collect, SmallCollectionHasExpectedRowsAndPlausibleRuntimes) {
   while (q.step()) default_ms[q.text(0)] = q.real(1);
   ASSERT_EQ(default_ms.size(), 2u);
   EXPECT_GT(default_ms["resnet18.conv1"], 3 * default_ms["resnet18.fc"]);
+  // Every timed schedule's outputs were compared with the plain schedule's, and agree.
+  EXPECT_EQ(count(db, "SELECT count(*) FROM output_checks WHERE max_relative_difference < 1e-3"),
+            count(db, "SELECT count(*) FROM schedules"));
+  EXPECT_NE(r.out.find("outputs: 0 of the"), std::string::npos) << r.out;
 
   auto info = run_gnnperf("dataset info --json --db " + db);
   ASSERT_EQ(info.exit_code, 0) << info.err;
   const auto j = nlohmann::json::parse(info.out);
-  for (const char* key :
-       {"samples", "pipelines", "failures", "noise_median_ape", "noise_mean_ape"}) {
+  for (const char* key : {"samples", "pipelines", "failures", "noise_median_ape", "noise_mean_ape",
+                          "outputs_checked", "outputs_wrong"}) {
     EXPECT_TRUE(j.contains(key)) << key;
   }
   EXPECT_EQ(j["pipelines"], 2);
@@ -133,6 +139,51 @@ TEST(Collect, SmallCollectionHasExpectedRowsAndPlausibleRuntimes) {
       " --workloads resnet18.conv1,resnet18.fc --schedules 3 --seed 7 --timing-window 0.05");
   ASSERT_EQ(again.exit_code, 0) << again.err;
   EXPECT_EQ(counts_of(db), before);
+}
+
+TEST(Collect, DatasetCheckRebuildsSchedulesTimedWithoutACheck) {
+  const std::string dir = test::scratch_dir("check");
+  const std::string db = dir + "/d.db";
+  auto r = run_gnnperf("collect --db " + db +
+                       " --workloads resnet18.fc,random:1:5 --schedules 2 --seed 3 "
+                       "--timing-window 0.02");
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const int64_t schedules = count(db, "SELECT count(*) FROM schedules");
+  ASSERT_GT(schedules, 2);
+  std::map<int64_t, double> collected;
+  {
+    Connection c(db, false);
+    auto q = c.prepare("SELECT schedule_id, max_relative_difference FROM output_checks");
+    while (q.step()) collected[q.integer(0)] = q.real(1);
+    c.exec("DELETE FROM output_checks");  // as in a dataset collected before the checks
+  }
+  ASSERT_EQ(static_cast<int64_t>(collected.size()), schedules);
+
+  auto one = run_gnnperf("dataset check --db " + db + " --limit 1");
+  ASSERT_EQ(one.exit_code, 0) << one.err;
+  EXPECT_NE(one.out.find(fmt::format("checked the outputs of 1 of {} unchecked", schedules)),
+            std::string::npos)
+      << one.out;
+  auto rest = run_gnnperf("dataset check --db " + db);
+  ASSERT_EQ(rest.exit_code, 0) << rest.err;
+  EXPECT_NE(
+      rest.out.find(fmt::format("of {} of {} unchecked schedules", schedules - 1, schedules - 1)),
+      std::string::npos)
+      << rest.out;
+  EXPECT_NE(rest.out.find("0 not reproduced"), std::string::npos) << rest.out;
+  // The schedules rebuilt from their stored parameters give the collection's verdicts.
+  Connection c(db, true);
+  auto q = c.prepare("SELECT schedule_id, max_relative_difference FROM output_checks");
+  int64_t rechecked = 0;
+  while (q.step()) {
+    ++rechecked;
+    ASSERT_TRUE(collected.count(q.integer(0)));
+    EXPECT_EQ(q.real(1) > kWrongOutputDifference, collected[q.integer(0)] > kWrongOutputDifference);
+  }
+  EXPECT_EQ(rechecked, schedules);
+  auto nothing = run_gnnperf("dataset check --db " + db);
+  ASSERT_EQ(nothing.exit_code, 0) << nothing.err;
+  EXPECT_NE(nothing.out.find("checked the outputs of 0 of 0"), std::string::npos) << nothing.out;
 }
 
 TEST(Collect, AScheduleFoundAgainIsNotTimedAgain) {

@@ -106,7 +106,8 @@ TEST(DatasetStore, UpgradesAVersionOneFileOnlyWhenWriting) {
     const int64_t m = store.machine_for_collection(machine("cpu A"), false);
     store.record_sample(record(store.begin_run(m, "test", "{}"), "k1", 1.f, 10.0));
     store.connection().exec(
-        "DROP TABLE duplicate_tasks; UPDATE meta SET value = '1' WHERE key = 'schema_version'");
+        "DROP TABLE duplicate_tasks; DROP TABLE output_checks; UPDATE meta SET value = '1' WHERE "
+        "key = 'schema_version'");
   }
   auto version = [&] {
     Connection c(db, true);
@@ -118,13 +119,62 @@ TEST(DatasetStore, UpgradesAVersionOneFileOnlyWhenWriting) {
     DatasetStore reader(db, true);
     EXPECT_EQ(reader.summary(std::nullopt).samples, 1);
     EXPECT_EQ(reader.summary(std::nullopt).duplicate_tasks, 0);
+    EXPECT_EQ(reader.summary(std::nullopt).outputs_checked, 0);
+    EXPECT_EQ(reader.schedules(std::nullopt).size(), 1u);
   }
   EXPECT_EQ(version(), "1");
   {
     DatasetStore writer(db, false);
     EXPECT_EQ(writer.finished_tasks(), (std::set<std::string>{"k1"}));
+    // Both tables added since version 1 exist now.
+    writer.record_output_check(writer.schedules(std::nullopt).at(0).schedule_id, 1, 0.0);
+    EXPECT_EQ(writer.summary(std::nullopt).outputs_checked, 1);
   }
   EXPECT_EQ(version(), std::to_string(kSchemaVersion));
+}
+
+TEST(DatasetStore, SchedulesThatComputedWrongValuesAreCountedAndLeftOut) {
+  const std::string db = test::scratch_dir("output-checks") + "/d.db";
+  DatasetStore store(db, false);
+  const int64_t m = store.machine_for_collection(machine("cpu A"), false);
+  const int64_t run = store.begin_run(m, "test", "{}");
+  auto right = record(run, "k1", 1.f, 10.0);
+  right.output_difference = 1e-6;
+  auto wrong = record(run, "k2", 2.f, 5.0);
+  wrong.output_difference = 3.5;
+  store.record_sample(right);
+  store.record_sample(wrong);
+  store.record_sample(record(run, "k3", 3.f, 7.0));  // timed before outputs were checked
+  auto repeat = record(run, "k2/repeat", 2.f, 5.5);
+  repeat.planned_repeat = true;
+  repeat.output_difference = 0.0;  // the same code: the first check stays
+  store.record_sample(repeat);
+
+  DatasetSummary s = store.summary(std::nullopt);
+  EXPECT_EQ(s.schedules, 3);
+  EXPECT_EQ(s.outputs_checked, 2);
+  EXPECT_EQ(s.outputs_wrong, 1);
+  auto runtimes = [&] {
+    std::vector<double> out;
+    for (const auto& sc : store.schedules(std::nullopt)) out.push_back(sc.runtime_ms);
+    return out;
+  };
+  EXPECT_EQ(runtimes(), (std::vector<double>{10.0, 7.0}));
+
+  // The schedule timed without a check is the one left to check, with its parameters.
+  const auto unchecked = store.unchecked_schedules(m);
+  ASSERT_EQ(unchecked.size(), 1u);
+  EXPECT_EQ(unchecked[0].pipeline_name, "p");
+  EXPECT_EQ(unchecked[0].schedule_features, std::vector<float>(2 * kScheduleFeatures, 3.f));
+  EXPECT_EQ(unchecked[0].params, SamplingParams{});
+  store.record_output_check(unchecked[0].schedule_id, m, 0.5);
+  EXPECT_TRUE(store.unchecked_schedules(m).empty());
+  EXPECT_EQ(runtimes(), (std::vector<double>{10.0}));
+  s = store.summary(std::nullopt);
+  EXPECT_EQ(s.outputs_checked, 3);
+  EXPECT_EQ(s.outputs_wrong, 2);
+  // Another machine has checked nothing.
+  EXPECT_EQ(store.summary(m + 1).outputs_checked, 0);
 }
 
 TEST(DatasetStore, RefusesAnotherMachineUnlessAskedAndKeepsTheirTimingsApart) {

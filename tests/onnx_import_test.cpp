@@ -9,6 +9,7 @@
 #include <set>
 #include <sstream>
 
+#include "dataset/store.h"
 #include "onnx/onnx_network.h"
 #include "onnx/trial_run.h"
 #include "onnx_test_models.h"
@@ -98,6 +99,31 @@ TEST(OnnxImport, CheckFindsTheLayerHalide14Miscompiles) {
     EXPECT_EQ(mismatch, line.starts_with("check onnx:cnn.dw_node:")) << line;
   }
   EXPECT_EQ(checked, 11);
+}
+
+TEST(OnnxImport, CollectFlagsTheScheduleHalide14Miscompiles) {
+  const std::string dir = test::scratch_dir("onnx-miscompile");
+  const std::string cnn = test::write_small_cnn(dir + "/cnn.onnx");
+  const std::string db = dir + "/d.db";
+  // The default schedules, with the parallelism `import --check` gives Adams2019.
+  auto c = run_gnnperf("collect --db " + db + " --onnx " + cnn +
+                       " --onnx-split layer --schedules 0 --parallelism 2 --timing-window 0.02");
+  ASSERT_EQ(c.exit_code, 0) << c.err;
+  EXPECT_NE(c.out.find("outputs: 1 of the 11 timed schedules computed values other"),
+            std::string::npos)
+      << c.out;
+  Connection conn(db, true);
+  auto q = conn.prepare(
+      "SELECT p.name FROM output_checks oc JOIN schedules sc ON sc.id = oc.schedule_id JOIN "
+      "pipelines p ON p.id = sc.pipeline_id WHERE oc.max_relative_difference > 0.01");
+  ASSERT_TRUE(q.step());
+  EXPECT_EQ(q.text(0), "onnx:cnn.dw_node");
+  EXPECT_FALSE(q.step());
+  auto info = run_gnnperf("dataset info --json --db " + db);
+  ASSERT_EQ(info.exit_code, 0) << info.err;
+  const auto j = nlohmann::json::parse(info.out);
+  EXPECT_EQ(j["outputs_checked"], 11);
+  EXPECT_EQ(j["outputs_wrong"], 1);
 }
 
 TEST(OnnxImport, CliReportsPipelinesAndRunsTheNetwork) {

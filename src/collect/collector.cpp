@@ -1,59 +1,25 @@
 #include "collect/collector.h"
 
 #include <fmt/format.h>
-#include <poll.h>
-#include <signal.h>
 
-#include <atomic>
 #include <deque>
 #include <memory>
 #include <nlohmann/json.hpp>
 
+#include "collect/child_processes.h"
 #include "collect/sample_process.h"
 #include "collect/task_plan.h"
 #include "dataset/store.h"
 #include "measure/host_target.h"
 #include "measure/machine.h"
+#include "measure/output_check.h"
 #include "onnx/onnx_network.h"
 #include "util/progress.h"
+#include "util/temporary_directory.h"
 #include "workloads/registry.h"
 
 namespace gnnperf {
 namespace {
-
-std::atomic<bool> g_interrupted{false};
-
-void on_interrupt(int) { g_interrupted = true; }
-
-// Installs the Ctrl-C handler for the duration of a collection.
-class InterruptGuard {
- public:
-  InterruptGuard() {
-    g_interrupted = false;
-    struct sigaction sa {};
-    sa.sa_handler = on_interrupt;
-    sigaction(SIGINT, &sa, &old_int_);
-    sigaction(SIGTERM, &sa, &old_term_);
-    signal(SIGPIPE, SIG_IGN);  // a child that died must not take the parent with it
-  }
-  ~InterruptGuard() {
-    sigaction(SIGINT, &old_int_, nullptr);
-    sigaction(SIGTERM, &old_term_, nullptr);
-  }
-
- private:
-  struct sigaction old_int_ {
-  }, old_term_{};
-};
-
-using ProcessList = std::vector<std::unique_ptr<SampleProcess>>;
-
-bool any_in(const ProcessList& running, SampleProcess::Phase phase) {
-  for (const auto& p : running) {
-    if (p->phase() == phase) return true;
-  }
-  return false;
-}
 
 bool same_schedule(const SampleProcess& a, const SampleProcess& b) {
   return a.task().workload->name == b.task().workload->name &&
@@ -107,8 +73,8 @@ void settle_featurized(ProcessList& running, DatasetStore& store, int64_t machin
 
 // Timing must see an idle machine: a ready task is timed only once nothing else is
 // being prepared, and nothing new starts while a task is ready or being timed.
-void advance(ProcessList& running, std::deque<SampleTask>& pending, const CollectOptions& o,
-             const Halide::Target& target, const TimingPolicy& policy) {
+void advance(ProcessList& running, std::deque<SampleTask>& pending, int jobs,
+             const TaskSetup& setup) {
   const bool timing = any_in(running, SampleProcess::Phase::kTiming);
   const bool ready = any_in(running, SampleProcess::Phase::kReady);
   const bool preparing = any_in(running, SampleProcess::Phase::kPreparing) ||
@@ -122,29 +88,9 @@ void advance(ProcessList& running, std::deque<SampleTask>& pending, const Collec
     }
   }
   if (timing || ready) return;
-  while (static_cast<int>(running.size()) < o.jobs && !pending.empty()) {
-    running.push_back(
-        std::make_unique<SampleProcess>(pending.front(), target, policy, o.memory_limit_bytes));
+  while (static_cast<int>(running.size()) < jobs && !pending.empty()) {
+    running.push_back(std::make_unique<SampleProcess>(pending.front(), setup));
     pending.pop_front();
-  }
-}
-
-void wait_for_children(ProcessList& running, double timeout_s) {
-  std::vector<pollfd> fds;
-  for (const auto& p : running) fds.push_back({p->fd(), POLLIN, 0});
-  poll(fds.data(), fds.size(), 200);
-  for (size_t i = 0; i < running.size(); ++i) {
-    if (fds[i].revents != 0) running[i]->on_readable();
-  }
-  for (auto& p : running) {
-    const auto phase = p->phase();
-    if ((phase == SampleProcess::Phase::kPreparing || phase == SampleProcess::Phase::kCompiling ||
-         phase == SampleProcess::Phase::kTiming) &&
-        p->seconds_in_phase() > timeout_s) {
-      p->abort(fmt::format(
-          "timed out after {:.0f} s while {}", timeout_s,
-          phase == SampleProcess::Phase::kTiming ? "timing" : "autoscheduling/compiling"));
-    }
   }
 }
 
@@ -167,6 +113,7 @@ SampleRecord to_record(const SampleProcess& p, int64_t run_id) {
   r.autoschedule_s = prepared.autoschedule_s;
   r.compile_s = prepared.compile_s;
   r.timing = *p.timing();
+  r.output_difference = p.output_difference();
   return r;
 }
 
@@ -218,14 +165,18 @@ CollectReport collect(const CollectOptions& o) {
                                      {"default_beam", o.default_beam}};
   const int64_t run_id = store.begin_run(machine_id, o.command_line, parameters.dump());
 
-  const Halide::Target target = host_target();
-  TimingPolicy policy;
-  policy.min_window_ms = o.timing_window_s * 1000;
+  TemporaryDirectory references("gnnperf-references");
+  TaskSetup setup;
+  setup.target = host_target();
+  setup.policy.min_window_ms = o.timing_window_s * 1000;
+  setup.memory_limit_bytes = o.memory_limit_bytes;
+  setup.reference_dir = references.path();
   InterruptGuard guard;
   ProgressLine progress("collect", report.planned, report.already_done);
   progress.update(report.already_done, 0, "starting");
   ProcessList running;
-  while ((!pending.empty() || !repeats.empty() || !running.empty()) && !g_interrupted) {
+  while ((!pending.empty() || !repeats.empty() || !running.empty()) &&
+         !InterruptGuard::interrupted()) {
     // Repeats re-time stored schedules later in the run, once all first timings are in;
     // a repeat of a task that failed has nothing to re-time.
     if (pending.empty() && running.empty()) {
@@ -238,10 +189,10 @@ CollectReport collect(const CollectOptions& o) {
       }
       repeats.clear();
     }
-    advance(running, pending, o, target, policy);
+    advance(running, pending, o.jobs, setup);
     if (running.empty()) continue;
     wait_for_children(running, o.timeout_s);
-    if (g_interrupted) break;  // a child killed by the same Ctrl-C is no failure
+    if (InterruptGuard::interrupted()) break;  // a child killed by the same Ctrl-C is no failure
     for (auto it = running.begin(); it != running.end();) {
       const SampleProcess& p = **it;
       if (p.phase() != SampleProcess::Phase::kFinished) {
@@ -266,6 +217,12 @@ CollectReport collect(const CollectOptions& o) {
         report.compile_s += record.compile_s;
         report.timing_s += record.timing.seconds;
         last = fmt::format("{} {:.3f} ms", record.pipeline_name, record.timing.min_ms);
+        if (!record.output_difference) {
+          ++report.unchecked_outputs;
+        } else if (*record.output_difference > kWrongOutputDifference) {
+          ++report.wrong_outputs;
+          last += " (wrong outputs)";
+        }
       }
       progress.update(report.already_done + report.measured + report.failed +
                           report.skipped_repeats + report.duplicates,
@@ -277,7 +234,7 @@ CollectReport collect(const CollectOptions& o) {
   }
   running.clear();  // kills any child still in flight
   progress.finish();
-  report.interrupted = g_interrupted;
+  report.interrupted = InterruptGuard::interrupted();
   report.wall_s = progress.elapsed_seconds();
   return report;
 }

@@ -33,6 +33,9 @@ struct CollectReport {
   int64_t already_done = 0;  // stored by an earlier, interrupted run
   int64_t measured = 0, failed = 0, skipped_repeats = 0;
   int64_t duplicates = 0;  // tasks that found an already-timed schedule: not timed again
+  // Timed tasks whose outputs differ from the plain schedule's (Halide miscompiles), and
+  // those whose reference could not be computed.
+  int64_t wrong_outputs = 0, unchecked_outputs = 0;
   std::map<std::string, int64_t> kinds;  // stored measurement kinds this run
   double wall_s = 0, autoschedule_s = 0, compile_s = 0, timing_s = 0;
   bool interrupted = false;

@@ -11,7 +11,9 @@
 #include <cstring>
 #include <nlohmann/json.hpp>
 
+#include "collect/reference_outputs.h"
 #include "measure/cpu_affinity.h"
+#include "measure/output_check.h"
 #include "sampling/scheduled_pipeline.h"
 
 namespace gnnperf {
@@ -55,21 +57,34 @@ double seconds_since(Clock::time_point t) {
   return std::chrono::duration<double>(Clock::now() - t).count();
 }
 
-[[noreturn]] void child_main(const SampleTask& task, const Halide::Target& target,
-                             const TimingPolicy& policy, size_t memory_limit, int out, int in,
+// Computes the pipeline's reference outputs unless a sibling did. Not fatal: a schedule
+// whose reference cannot be computed is still timed, just not checked.
+bool ensure_reference(const ReferenceOutputs& references, const Workload& workload,
+                      const Halide::Target& target) {
+  try {
+    references.ensure(workload, target);
+    return true;
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "no reference outputs for %s: %s\n", workload.name.c_str(), e.what());
+    return false;
+  }
+}
+
+[[noreturn]] void child_main(const SampleTask& task, const TaskSetup& setup, int out, int in,
                              int log_fd) {
   signal(SIGINT, SIG_DFL);
   signal(SIGPIPE, SIG_DFL);
   prctl(PR_SET_PDEATHSIG, SIGKILL);
   dup2(log_fd, STDERR_FILENO);
-  rlimit limit{memory_limit, memory_limit};
+  rlimit limit{setup.memory_limit_bytes, setup.memory_limit_bytes};
   setrlimit(RLIMIT_AS, &limit);
   // Timing uses exactly the parallelism the autoscheduler was told about.
   setenv("HL_NUM_THREADS", std::to_string(task.params.parallelism).c_str(), 1);
 
   std::string phase = "build";
   try {
-    ScheduledPipeline prepared = schedule_pipeline(*task.workload, target, task.params, &phase);
+    ScheduledPipeline prepared =
+        schedule_pipeline(*task.workload, setup.target, task.params, &phase);
     const StageGraph& graph = prepared.graph;
     const SplitFeatures& features = prepared.features;
     const AutoscheduleResult& scheduled = prepared.schedule;
@@ -93,20 +108,30 @@ double seconds_since(Clock::time_point t) {
     if (!told('C')) _exit(0);
     phase = "compile";
     const auto compile_start = Clock::now();
-    pipeline.compile_jit(target);
-    send(out, {{"type", "compiled"}, {"compile_s", seconds_since(compile_start)}});
+    pipeline.compile_jit(setup.target);
+    const double compile_s = seconds_since(compile_start);
+    const ReferenceOutputs references(setup.reference_dir);
+    const bool checkable = ensure_reference(references, *task.workload, setup.target);
+    send(out, {{"type", "compiled"}, {"compile_s", compile_s}});
 
     if (!told('G')) _exit(0);
-    phase = "timing";
-    pin_to_last_cpus(task.params.parallelism);
-    const Timing t = time_pipeline(pipeline, prepared.built, target, policy);
-    send(out, {{"type", "timed"},
-               {"min_ms", t.min_ms},
-               {"median_ms", t.median_ms},
-               {"max_ms", t.max_ms},
-               {"samples", t.samples},
-               {"iterations", t.iterations},
-               {"seconds", t.seconds}});
+    phase = setup.check_only ? "check" : "timing";
+    if (!setup.check_only) pin_to_last_cpus(task.params.parallelism);
+    Halide::Realization outputs = prepare_run(pipeline, prepared.built, setup.target);
+    json result = {{"type", "checked"}};
+    if (setup.check_only) {
+      pipeline.realize(outputs);
+    } else {
+      const Timing t = time_pipeline(pipeline, outputs, setup.policy);
+      result = {{"type", "timed"},     {"min_ms", t.min_ms},   {"median_ms", t.median_ms},
+                {"max_ms", t.max_ms},  {"samples", t.samples}, {"iterations", t.iterations},
+                {"seconds", t.seconds}};
+    }
+    if (checkable) {
+      result["output_difference"] =
+          max_relative_difference(values_of(outputs), references.load(task.workload->name));
+    }
+    send(out, result);
     _exit(0);
   } catch (const std::exception& e) {
     std::string what = e.what();
@@ -132,9 +157,7 @@ std::string last_log_line(int fd) {
 
 }  // namespace
 
-SampleProcess::SampleProcess(const SampleTask& task, const Halide::Target& target,
-                             const TimingPolicy& policy, size_t memory_limit_bytes)
-    : task_(task) {
+SampleProcess::SampleProcess(const SampleTask& task, const TaskSetup& setup) : task_(task) {
   int up[2], down[2];
   if (pipe2(up, O_CLOEXEC) != 0 || pipe2(down, O_CLOEXEC) != 0) {
     throw std::runtime_error(std::string("cannot create a pipe: ") + std::strerror(errno));
@@ -149,7 +172,7 @@ SampleProcess::SampleProcess(const SampleTask& task, const Halide::Target& targe
   if (pid_ == 0) {
     close(up[0]);
     close(down[1]);
-    child_main(task, target, policy, memory_limit_bytes, up[1], down[0], log_fd_);
+    child_main(task, setup, up[1], down[0], log_fd_);
   }
   close(up[1]);
   close(down[0]);
@@ -230,6 +253,11 @@ void SampleProcess::handle_message(const std::string& payload) {
     t.iterations = m.at("iterations");
     t.seconds = m.at("seconds");
     timing_ = t;
+    if (m.contains("output_difference")) output_difference_ = m.at("output_difference");
+    enter(Phase::kFinished);
+  } else if (type == "checked") {
+    checked_ = true;
+    if (m.contains("output_difference")) output_difference_ = m.at("output_difference");
     enter(Phase::kFinished);
   } else {
     failure_ = TaskFailure{m.at("phase"), m.at("reason")};
@@ -242,7 +270,7 @@ void SampleProcess::reap() {
   int status = 0;
   waitpid(pid_, &status, 0);
   pid_ = -1;
-  if (timing_ || failure_ || skipped_) return;
+  if (timing_ || checked_ || failure_ || skipped_) return;
   std::string reason;
   if (WIFSIGNALED(status)) {
     reason = std::string("crashed with signal ") + sigabbrev_np(WTERMSIG(status));

@@ -1,5 +1,6 @@
 // One task run in its own child process: build the pipeline, autoschedule and featurize;
-// then, each step only when the parent says so, JIT-compile and time it.
+// then, each step only when the parent says so, JIT-compile and time it, and check that
+// its outputs equal the plain schedule's (collect/reference_outputs.h).
 //
 // Isolation is what keeps a collection alive: a schedule that crashes the compiler,
 // exhausts memory or hangs takes down only its child, and the parent stores the failure
@@ -32,6 +33,15 @@ struct PreparedSample {
   double compile_s = 0;
 };
 
+// What every task's child needs besides its task.
+struct TaskSetup {
+  Halide::Target target;
+  TimingPolicy policy;
+  size_t memory_limit_bytes = size_t{8} << 30;
+  std::string reference_dir;  // where the children keep ReferenceOutputs
+  bool check_only = false;    // run once and check the outputs, without timing
+};
+
 struct TaskFailure {
   std::string phase;  // "prepare", "timing"
   std::string reason;
@@ -40,12 +50,12 @@ struct TaskFailure {
 class SampleProcess {
  public:
   // kPreparing: autoscheduling; kFeaturized: waiting for compile() or skip();
-  // kCompiling; kReady: compiled, waiting for start_timing(); kTiming; kFinished.
+  // kCompiling (and computing the pipeline's reference outputs if nobody has); kReady:
+  // compiled, waiting for start_timing(); kTiming (or checking only); kFinished.
   enum class Phase { kPreparing, kFeaturized, kCompiling, kReady, kTiming, kFinished };
 
   // Forks the child, which starts autoscheduling at once.
-  SampleProcess(const SampleTask& task, const Halide::Target& target, const TimingPolicy& policy,
-                size_t memory_limit_bytes);
+  SampleProcess(const SampleTask& task, const TaskSetup& setup);
   ~SampleProcess();
   SampleProcess(const SampleProcess&) = delete;
   SampleProcess& operator=(const SampleProcess&) = delete;
@@ -61,13 +71,18 @@ class SampleProcess {
   void compile();
   // Ends a featurized child without compiling; the task finishes with no timing.
   void skip();
-  // Tells a ready child to start timing.
+  // Tells a ready child to start timing (or checking, with TaskSetup::check_only).
   void start_timing();
   // Kills the child and records `reason` as its failure.
   void abort(const std::string& reason);
 
   const std::optional<PreparedSample>& prepared() const { return prepared_; }
   const std::optional<Timing>& timing() const { return timing_; }
+  // max_relative_difference of the outputs against the plain schedule's; unset if the
+  // reference could not be computed.
+  const std::optional<double>& output_difference() const { return output_difference_; }
+  // Whether a check-only child finished its run.
+  bool checked() const { return checked_; }
   const std::optional<TaskFailure>& failure() const { return failure_; }
   bool skipped() const { return skipped_; }
 
@@ -85,8 +100,9 @@ class SampleProcess {
   std::string buffer_;
   std::optional<PreparedSample> prepared_;
   std::optional<Timing> timing_;
+  std::optional<double> output_difference_;
   std::optional<TaskFailure> failure_;
-  bool skipped_ = false;
+  bool skipped_ = false, checked_ = false;
 };
 
 }  // namespace gnnperf

@@ -76,12 +76,21 @@ CREATE TABLE failures(
   failed_at TEXT NOT NULL);
 )sql";
 
-const char* const kDuplicateTasksColumns = R"sql((
+const std::array<AddedTable, 2> kAddedTables = {{
+    {2, "duplicate_tasks", R"sql((
   task_key TEXT PRIMARY KEY,
   run_id INTEGER NOT NULL REFERENCES runs(id),
   schedule_id INTEGER NOT NULL REFERENCES schedules(id),
   autoschedule_s REAL NOT NULL,
   found_at TEXT NOT NULL)
-)sql";
+)sql"},
+    {3, "output_checks", R"sql((
+  schedule_id INTEGER NOT NULL REFERENCES schedules(id),
+  machine_id INTEGER NOT NULL REFERENCES machines(id),
+  max_relative_difference REAL NOT NULL,
+  checked_at TEXT NOT NULL,
+  PRIMARY KEY(schedule_id, machine_id))
+)sql"},
+}};
 
 }  // namespace gnnperf

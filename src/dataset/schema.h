@@ -2,9 +2,11 @@
 // database of another version is refused rather than misread.
 #pragma once
 
+#include <array>
+
 namespace gnnperf {
 
-inline constexpr int kSchemaVersion = 2;
+inline constexpr int kSchemaVersion = 3;
 
 // Tables (documented in docs/dataset.md):
 //   meta          key/value: schema_version
@@ -23,10 +25,18 @@ inline constexpr int kSchemaVersion = 2;
 //   failures      a task that produced no timing, with the phase and reason
 //   duplicate_tasks  a task whose autoscheduler run gave a schedule already timed on
 //                 that machine, so it was neither compiled nor timed again (version 2)
-extern const char* const kSchemaSql;
+//   output_checks how far a schedule's outputs on a machine are from the plain
+//                 schedule's on the same inputs (version 3; measure/output_check.h)
+extern const char* const kSchemaSql;  // the tables of version 1
 
-// Version 2 only added duplicate_tasks: a version-1 file is upgraded in place when
-// opened for writing, and read as having no such rows when opened read-only.
-extern const char* const kDuplicateTasksColumns;  // "(task_key ..., ...)"
+// Tables added since version 1, each with the version that added it. An older file is
+// upgraded in place when opened for writing, and read as having no rows in the missing
+// tables (temporary ones shadow them) when opened read-only.
+struct AddedTable {
+  int version;
+  const char* name;
+  const char* columns;  // "(column ..., ...)"
+};
+extern const std::array<AddedTable, 2> kAddedTables;
 
 }  // namespace gnnperf

@@ -7,6 +7,7 @@
 #include <cmath>
 
 #include "dataset/schema.h"
+#include "measure/output_check.h"
 
 namespace gnnperf {
 namespace {
@@ -67,7 +68,9 @@ DatasetStore::DatasetStore(const std::string& path, bool read_only)
     if (read_only) throw DatasetError(fmt::format("'{}' is empty, not a gnnperf dataset", path));
     Transaction tx(db_);
     db_.exec(kSchemaSql);
-    db_.exec(std::string("CREATE TABLE duplicate_tasks") + kDuplicateTasksColumns);
+    for (const auto& table : kAddedTables) {
+      db_.exec(fmt::format("CREATE TABLE {}{}", table.name, table.columns));
+    }
     db_.prepare("INSERT INTO meta(key, value) VALUES ('schema_version', ?)")
         .bind(1, std::to_string(kSchemaVersion))
         .step();
@@ -81,9 +84,11 @@ DatasetStore::DatasetStore(const std::string& path, bool read_only)
   } catch (const DatasetError&) {
     throw DatasetError(fmt::format("'{}' is not a gnnperf dataset (no meta table)", path));
   }
-  if (version == "1") {
-    upgrade_from_version_1(read_only);
-    return;
+  for (int older = 1; older < kSchemaVersion; ++older) {
+    if (version == std::to_string(older)) {
+      upgrade_from(older, read_only);
+      return;
+    }
   }
   if (version != std::to_string(kSchemaVersion)) {
     throw DatasetError(
@@ -92,15 +97,23 @@ DatasetStore::DatasetStore(const std::string& path, bool read_only)
   }
 }
 
-void DatasetStore::upgrade_from_version_1(bool read_only) {
+void DatasetStore::upgrade_from(int version, bool read_only) {
   if (read_only) {
-    // A temporary table shadows the missing one, so readers see no duplicate tasks
-    // and the file stays untouched.
-    db_.exec(std::string("CREATE TEMP TABLE duplicate_tasks") + kDuplicateTasksColumns);
+    // Temporary tables shadow the missing ones, so readers see no rows in them and the
+    // file stays untouched.
+    for (const auto& table : kAddedTables) {
+      if (table.version > version) {
+        db_.exec(fmt::format("CREATE TEMP TABLE {}{}", table.name, table.columns));
+      }
+    }
     return;
   }
   Transaction tx(db_);
-  db_.exec(std::string("CREATE TABLE duplicate_tasks") + kDuplicateTasksColumns);
+  for (const auto& table : kAddedTables) {
+    if (table.version > version) {
+      db_.exec(fmt::format("CREATE TABLE {}{}", table.name, table.columns));
+    }
+  }
   db_.prepare("UPDATE meta SET value = ? WHERE key = 'schema_version'")
       .bind(1, std::to_string(kSchemaVersion))
       .step();
@@ -310,8 +323,55 @@ std::string DatasetStore::record_sample(const SampleRecord& r) {
       .bind(12, r.compile_s)
       .bind(13, r.timing.seconds)
       .step();
+  if (r.output_difference) {
+    // Repeats and duplicates ran the same code: the first check of a schedule stays.
+    db_.prepare(fmt::format("INSERT OR IGNORE INTO output_checks(schedule_id, machine_id, "
+                            "max_relative_difference, checked_at) VALUES (?, (SELECT machine_id "
+                            "FROM runs WHERE id = ?), ?, {})",
+                            kNow))
+        .bind(1, schedule_id)
+        .bind(2, r.run_id)
+        .bind(3, *r.output_difference)
+        .step();
+  }
   tx.commit();
   return kind;
+}
+
+void DatasetStore::record_output_check(int64_t schedule_id, int64_t machine_id,
+                                       double output_difference) {
+  db_.prepare(fmt::format("INSERT OR REPLACE INTO output_checks(schedule_id, machine_id, "
+                          "max_relative_difference, checked_at) VALUES (?, ?, ?, {})",
+                          kNow))
+      .bind(1, schedule_id)
+      .bind(2, machine_id)
+      .bind(3, output_difference)
+      .step();
+}
+
+std::vector<UncheckedSchedule> DatasetStore::unchecked_schedules(int64_t machine_id) {
+  auto q = db_.prepare(
+      "SELECT sc.id, p.name, sc.schedule_features, sc.beam_size, sc.random_dropout, sc.seed, "
+      "sc.weights_seed, sc.is_default, min(m.threads) FROM schedules sc JOIN pipelines p ON "
+      "p.id = sc.pipeline_id JOIN measurements m ON m.schedule_id = sc.id JOIN runs r ON "
+      "m.run_id = r.id WHERE r.machine_id = ? AND NOT EXISTS (SELECT 1 FROM output_checks oc "
+      "WHERE oc.schedule_id = sc.id AND oc.machine_id = ?) GROUP BY sc.id ORDER BY sc.id");
+  q.bind(1, machine_id).bind(2, machine_id);
+  std::vector<UncheckedSchedule> out;
+  while (q.step()) {
+    UncheckedSchedule u;
+    u.schedule_id = q.integer(0);
+    u.pipeline_name = q.text(1);
+    u.schedule_features = q.floats(2);
+    u.params.beam_size = static_cast<int>(q.integer(3));
+    u.params.random_dropout = static_cast<int>(q.integer(4));
+    u.params.seed = static_cast<uint64_t>(q.integer(5));
+    u.params.weights_seed = static_cast<uint64_t>(q.integer(6));
+    u.is_default = q.integer(7) != 0;
+    u.params.parallelism = static_cast<int>(q.integer(8));
+    out.push_back(std::move(u));
+  }
+  return out;
 }
 
 void DatasetStore::record_failure(const FailureRecord& r) {
@@ -347,6 +407,13 @@ DatasetSummary DatasetStore::summary(std::optional<int64_t> machine_id) {
       "SELECT count(*) FROM duplicate_tasks d JOIN runs r ON d.run_id = r.id WHERE 1" + on_machine);
   duplicates.step();
   s.duplicate_tasks = duplicates.integer(0);
+  auto checks = db_.prepare(fmt::format(
+      "SELECT count(*), coalesce(sum(max_relative_difference > {}), 0) FROM output_checks "
+      "WHERE 1{}",
+      kWrongOutputDifference, machine_filter(machine_id, "machine_id")));
+  checks.step();
+  s.outputs_checked = checks.integer(0);
+  s.outputs_wrong = checks.integer(1);
 
   // Noise floor: every re-timing against the first timing of the same schedule on the
   // same machine.
@@ -411,12 +478,13 @@ std::vector<StoredPipeline> DatasetStore::pipelines(std::optional<int64_t> machi
 }
 
 std::vector<StoredSchedule> DatasetStore::schedules(std::optional<int64_t> machine_id) {
-  auto q = db_.prepare(
+  auto q = db_.prepare(fmt::format(
       "SELECT sc.pipeline_id, sc.id, min(m.min_ms), sc.schedule_features, sc.schedule_source "
       "FROM schedules sc JOIN measurements m ON m.schedule_id = sc.id JOIN runs r ON m.run_id = "
-      "r.id WHERE 1" +
-      machine_filter(machine_id, "r.machine_id") +
-      " GROUP BY sc.id ORDER BY sc.pipeline_id, sc.id");
+      "r.id WHERE NOT EXISTS (SELECT 1 FROM output_checks oc WHERE oc.schedule_id = sc.id AND "
+      "oc.machine_id = r.machine_id AND oc.max_relative_difference > {}){} GROUP BY sc.id "
+      "ORDER BY sc.pipeline_id, sc.id",
+      kWrongOutputDifference, machine_filter(machine_id, "r.machine_id")));
   std::vector<StoredSchedule> out;
   while (q.step()) {
     StoredSchedule s;

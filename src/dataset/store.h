@@ -35,6 +35,7 @@ struct SampleRecord {
   double autoscheduler_cost = 0;
   double autoschedule_s = 0, compile_s = 0;
   Timing timing;
+  std::optional<double> output_difference;  // against the plain schedule; unset: unchecked
 };
 
 struct FailureRecord {
@@ -63,6 +64,8 @@ struct DatasetSummary {
   int64_t failures = 0;
   int64_t duplicate_tasks = 0;  // tasks that found an already-timed schedule
   int64_t repeat_pairs = 0;     // re-timings compared with the first timing
+  int64_t outputs_checked = 0;  // schedules whose outputs were compared with the plain one's
+  int64_t outputs_wrong = 0;    // ...and differed (kWrongOutputDifference): Halide miscompiles
   double noise_median_ape = 0;  // fractions: 0.01 = 1%
   double noise_mean_ape = 0;
 };
@@ -75,6 +78,16 @@ struct StoredPipeline {
   std::vector<float> algorithm;  // num_stages * kAlgorithmFeatures
   std::vector<std::pair<int, int>> edges;
   std::vector<std::string> stage_names;  // StageNode::name() of each stage
+};
+
+// A timed schedule whose outputs were never checked on the machine, with all it takes to
+// autoschedule it again.
+struct UncheckedSchedule {
+  int64_t schedule_id = 0;
+  std::string pipeline_name;
+  std::vector<float> schedule_features;
+  SamplingParams params;
+  bool is_default = false;
 };
 
 // One timed schedule: its schedule features and runtime.
@@ -124,15 +137,22 @@ class DatasetStore {
   // The Halide thread counts timings were taken with (on the machine, if given).
   std::vector<int64_t> thread_counts(std::optional<int64_t> machine_id);
 
+  // Records how far a schedule's outputs are from the plain schedule's on the machine.
+  void record_output_check(int64_t schedule_id, int64_t machine_id, double output_difference);
+  // Timed schedules on the machine without an output check, by schedule id.
+  std::vector<UncheckedSchedule> unchecked_schedules(int64_t machine_id);
+
   // Pipelines with at least one timing on the machine (all machines if unset), by id.
   std::vector<StoredPipeline> pipelines(std::optional<int64_t> machine_id);
-  // Every schedule with at least one timing on the machine, by pipeline then schedule id.
+  // Every schedule with at least one timing on the machine, by pipeline then schedule id,
+  // except those whose outputs were found wrong: their timings are of code that does not
+  // compute the pipeline.
   std::vector<StoredSchedule> schedules(std::optional<int64_t> machine_id);
 
   Connection& connection() { return db_; }
 
  private:
-  void upgrade_from_version_1(bool read_only);
+  void upgrade_from(int version, bool read_only);
   int64_t ensure_pipeline(const SampleRecord& record);
   std::string path_;
   Connection db_;

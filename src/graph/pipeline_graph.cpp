@@ -46,15 +46,18 @@ std::vector<PipelineGraph> load_pipeline_graphs(DatasetStore& store,
     runtimes[i].push_back(s.runtime_ms);
     graphs[i].schedule_ids.push_back(s.schedule_id);
   }
+  std::vector<PipelineGraph> timed;  // pipelines whose every schedule computed wrong values go
   for (size_t i = 0; i < graphs.size(); ++i) {
     auto& g = graphs[i];
     const auto n = static_cast<int64_t>(runtimes[i].size());
+    if (n == 0) continue;
     g.schedules =
         torch::from_blob(features[i].data(), {n, g.num_stages, kScheduleFeatures}, torch::kFloat32)
             .clone();
     g.runtimes_ms = torch::from_blob(runtimes[i].data(), {n}, torch::kFloat64).clone();
+    timed.push_back(std::move(g));
   }
-  return graphs;
+  return timed;
 }
 
 PipelineGraph unmeasured_graph(const std::string& name, const std::string& family,

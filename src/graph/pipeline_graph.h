@@ -36,7 +36,8 @@ struct PipelineGraph {
 PipelineGraph unmeasured_graph(const std::string& name, const std::string& family,
                                const StageGraph& graph, const SplitFeatures& features);
 
-// Loads every pipeline with timed schedules (of one machine if given), in id order.
+// Loads every pipeline with timed schedules (of one machine if given; schedules found to
+// compute wrong values left out), in id order.
 // Throws DatasetError if the database lacks the tables gnnperf needs, or if its timings
 // were taken with different thread counts, which would mix incomparable runtimes.
 std::vector<PipelineGraph> load_pipeline_graphs(DatasetStore& store,

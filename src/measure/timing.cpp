@@ -1,12 +1,9 @@
 #include "measure/timing.h"
 
-#include <Halide.h>
-
 #include <algorithm>
 #include <chrono>
 #include <cmath>
 #include <cstring>
-#include <random>
 
 #include "measure/random_inputs.h"
 #include "workloads/workload.h"
@@ -21,19 +18,22 @@ double elapsed_ms(std::chrono::steady_clock::time_point start) {
 
 }  // namespace
 
-Timing time_pipeline(Halide::Pipeline& pipeline, BuiltPipeline& built, const Halide::Target& target,
-                     const TimingPolicy& policy) {
-  auto start = std::chrono::steady_clock::now();
+Halide::Realization prepare_run(Halide::Pipeline& pipeline, BuiltPipeline& built,
+                                const Halide::Target& target) {
   std::vector<Halide::Buffer<>> outputs;
   for (auto& out : built.outputs) outputs.emplace_back(out.func.output_types().at(0), out.extents);
   Halide::Realization realization(outputs);
   pipeline.infer_input_bounds(realization, target);
-  std::mt19937 rng(12345);
-  for (auto& in : built.inputs) fill_random(in.param.get(), rng);
+  for (auto& in : built.inputs) fill_random(in.param.get(), seed_of_name(in.param.name()));
+  return realization;
+}
 
+Timing time_pipeline(Halide::Pipeline& pipeline, Halide::Realization& outputs,
+                     const TimingPolicy& policy) {
+  auto start = std::chrono::steady_clock::now();
   auto run_once = [&] {
     auto t = std::chrono::steady_clock::now();
-    pipeline.realize(realization);
+    pipeline.realize(outputs);
     return elapsed_ms(t);
   };
   const double first_ms = run_once();  // warm-up: page faults, thread pool start-up
@@ -53,7 +53,7 @@ Timing time_pipeline(Halide::Pipeline& pipeline, BuiltPipeline& built, const Hal
     while (static_cast<int>(per_run.size()) < samples ||
            (!slow && elapsed_ms(window_start) < policy.min_window_ms)) {
       auto t = std::chrono::steady_clock::now();
-      for (int i = 0; i < timing.iterations; ++i) pipeline.realize(realization);
+      for (int i = 0; i < timing.iterations; ++i) pipeline.realize(outputs);
       per_run.push_back(elapsed_ms(t) / timing.iterations);
     }
   }

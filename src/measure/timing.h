@@ -10,10 +10,7 @@
 // schedule cannot eat the collection budget.
 #pragma once
 
-namespace Halide {
-class Pipeline;
-struct Target;
-}  // namespace Halide
+#include <Halide.h>
 
 namespace gnnperf {
 
@@ -39,10 +36,14 @@ struct Timing {
 
 // Allocates output buffers of the pipeline's shape and the input buffers this schedule
 // needs for them (Halide's bounds query: a schedule that over-computes reads past the
-// nominal input shape), fills the inputs with deterministic pseudo-random values, and
-// times `pipeline`, which must be compiled for `target`. The inputs of `built` must not
-// be bound yet.
-Timing time_pipeline(Halide::Pipeline& pipeline, BuiltPipeline& built, const Halide::Target& target,
+// nominal input shape), binds the inputs of `built` (which must not be bound yet) and
+// fills them with fill_random, seeded by each input's name. Returns the outputs.
+Halide::Realization prepare_run(Halide::Pipeline& pipeline, BuiltPipeline& built,
+                                const Halide::Target& target);
+
+// Times `pipeline`, compiled and prepared by prepare_run; `outputs` holds what the last
+// run computed.
+Timing time_pipeline(Halide::Pipeline& pipeline, Halide::Realization& outputs,
                      const TimingPolicy& policy);
 
 }  // namespace gnnperf

@@ -3,21 +3,14 @@
 #include <algorithm>
 #include <cmath>
 #include <limits>
-#include <random>
 
 #include "measure/host_target.h"
+#include "measure/output_check.h"
 #include "measure/random_inputs.h"
 #include "sampling/autoscheduler.h"
+#include "sampling/plain_schedule.h"
 
 namespace gnnperf {
-
-void apply_plain_schedule(const std::vector<Halide::Func>& outputs) {
-  for (const auto& out : outputs) {
-    for (auto& [name, function] : Halide::Internal::find_transitive_calls(out.function())) {
-      Halide::Func(function).compute_root();
-    }
-  }
-}
 
 bool needs_schedule(const OnnxPipelinePlan& plan, const BuiltPipeline& built) {
   auto empty = [](const std::vector<int>& extents) {
@@ -46,10 +39,9 @@ std::vector<HostTensor> run_on_random_inputs(const OnnxNetwork& network,
   Halide::Pipeline pipeline = built.pipeline();
   const Halide::Target target = host_target();
   apply_schedule(pipeline, plan, built, schedule);
-  std::mt19937 rng(seed);
   for (auto& in : built.inputs) {
     Halide::Buffer<> buffer(in.param.type(), in.extents);
-    fill_random(buffer, rng);
+    fill_random(buffer, seed_of_name(in.param.name()) + seed);
     in.param.set(buffer);
   }
   std::vector<Halide::Buffer<>> buffers;
@@ -71,13 +63,7 @@ double max_relative_difference(const std::vector<HostTensor>& a, const std::vect
   double worst = 0;
   for (size_t k = 0; k < a.size(); ++k) {
     if (a[k].dims != b[k].dims) return kInfinite;
-    const auto x = a[k].to_double(), y = b[k].to_double();
-    for (size_t i = 0; i < x.size(); ++i) {
-      if (std::isnan(x[i]) && std::isnan(y[i])) continue;
-      if (x[i] == y[i]) continue;
-      worst = std::max(worst, std::abs(x[i] - y[i]) / (1 + std::abs(y[i])));
-      if (std::isnan(worst)) return kInfinite;
-    }
+    worst = std::max(worst, max_relative_difference(a[k].to_double(), b[k].to_double()));
   }
   return worst;
 }

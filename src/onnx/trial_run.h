@@ -15,10 +15,6 @@ namespace gnnperf {
 
 enum class TrialSchedule { kPlain, kAutoscheduled };
 
-// The plain schedule: every Func computed at root, serially. It is the simplest
-// schedule whose cost does not explode on deep graphs, unlike inlining everything.
-void apply_plain_schedule(const std::vector<Halide::Func>& outputs);
-
 // Whether Adams2019 has anything to schedule: a plan whose outputs are all folded
 // constants or empty needs no schedule, and Halide 14's autoscheduler fails an internal
 // assertion on one.
@@ -29,13 +25,14 @@ bool needs_schedule(const OnnxPipelinePlan& plan, const BuiltPipeline& built);
 void apply_schedule(Halide::Pipeline& pipeline, const OnnxPipelinePlan& plan,
                     const BuiltPipeline& built, TrialSchedule schedule);
 
-// The plan's outputs, in order, for inputs filled by fill_random from `seed`.
+// The plan's outputs, in order, for inputs filled by fill_random (seeded by `seed` and
+// each input's name).
 std::vector<HostTensor> run_on_random_inputs(const OnnxNetwork& network,
                                              const OnnxPipelinePlan& plan, TrialSchedule schedule,
                                              uint32_t seed);
 
-// The largest |a - b| / (1 + |b|) over two runs' outputs (infinite if shapes differ or
-// only one side is finite).
+// max_relative_difference (measure/output_check.h) over two runs' outputs, infinite if
+// their shapes differ.
 double max_relative_difference(const std::vector<HostTensor>& a, const std::vector<HostTensor>& b);
 
 }  // namespace gnnperf

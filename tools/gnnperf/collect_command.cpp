@@ -28,6 +28,11 @@ int report_collection(const CollectOptions& o, const CollectReport& r) {
       per_hour(samples), per_hour(r.measured),
       per_hour(r.measured + r.duplicates + r.failed + r.skipped_repeats), format_duration(r.wall_s),
       r.autoschedule_s, r.compile_s, r.timing_s, o.jobs);
+  fmt::print(
+      "outputs: {} of the {} timed schedules computed values other than the plain schedule's "
+      "(stored, left out of training){}\n",
+      r.wrong_outputs, r.measured,
+      r.unchecked_outputs ? fmt::format("; {} could not be checked", r.unchecked_outputs) : "");
   DatasetStore store(o.db_path, /*read_only=*/true);
   const DatasetSummary s = store.summary(std::nullopt);
   fmt::print(

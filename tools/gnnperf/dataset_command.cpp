@@ -3,9 +3,12 @@
 #include <nlohmann/json.hpp>
 #include <optional>
 
+#include "collect/output_checker.h"
 #include "commands.h"
 #include "dataset/sample_export.h"
 #include "dataset/store.h"
+#include "measure/output_check.h"
+#include "util/progress.h"
 
 namespace gnnperf::cli {
 namespace {
@@ -33,7 +36,9 @@ int print_info(const DatasetOptions& o) {
                         {"duplicate_tasks", s.duplicate_tasks},
                         {"repeat_pairs", s.repeat_pairs},
                         {"noise_median_ape", s.noise_median_ape},
-                        {"noise_mean_ape", s.noise_mean_ape}};
+                        {"noise_mean_ape", s.noise_mean_ape},
+                        {"outputs_checked", s.outputs_checked},
+                        {"outputs_wrong", s.outputs_wrong}};
     for (const auto& m : machines) {
       j["machines"].push_back({{"id", m.id},
                                {"cpu_model", m.info.cpu_model},
@@ -54,9 +59,29 @@ int print_info(const DatasetOptions& o) {
              s.duplicate_tasks);
   fmt::print("  noise floor   {:.2f}% median, {:.2f}% mean absolute difference over {} repeats\n",
              100 * s.noise_median_ape, 100 * s.noise_mean_ape, s.repeat_pairs);
+  fmt::print(
+      "  outputs       {} schedules checked against the plain schedule, {} computed wrong values "
+      "(left out of training and evaluation), {} unchecked\n",
+      s.outputs_checked, s.outputs_wrong, s.schedules - s.outputs_checked);
   for (const auto& m : machines) {
     fmt::print("  machine {}     {}, {} cores, Halide {} {}\n", m.id, m.info.cpu_model,
                m.info.cores, m.info.halide_version, m.info.halide_target);
+  }
+  return 0;
+}
+
+int check_dataset(const CheckOptions& o) {
+  const CheckReport r = check_outputs(o);
+  fmt::print(
+      "checked the outputs of {} of {} unchecked schedules in {}: {} computed wrong values "
+      "(max relative difference to the plain schedule > {}); {} not reproduced by the "
+      "autoscheduler, {} of pipelines gnnperf cannot rebuild, {} failed\n",
+      r.checked, r.unchecked, format_duration(r.wall_s), r.wrong, kWrongOutputDifference,
+      r.not_reproduced, r.not_rebuildable, r.failures.size());
+  for (const auto& f : r.failures) fmt::print("  {}\n", f);
+  if (r.interrupted) {
+    fmt::print(stderr, "gnnperf: interrupted; every check so far is stored. Rerun to go on\n");
+    return 130;
   }
   return 0;
 }
@@ -81,6 +106,21 @@ void add_dataset_command(CLI::App& app, Runner& run) {
   info->add_option("--machine", o->machine,
                    "Only this machine's timings (see the machine ids listed)");
   info->callback([&run, o] { run = [o] { return print_info(*o); }; });
+
+  auto c = std::make_shared<CheckOptions>();
+  auto* check = cmd->add_subcommand(
+      "check", "Check that timed schedules compute what the plain schedule computes");
+  check->add_option("--db", c->db_path, "SQLite dataset")->required();
+  check->add_option("--jobs", c->jobs, "Schedules checked at once")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 64));
+  check->add_option("--limit", c->limit, "Check at most this many schedules (0: all)")
+      ->capture_default_str()
+      ->check(CLI::NonNegativeNumber);
+  check->add_option("--timeout", c->timeout_s, "Seconds allowed per phase of one check")
+      ->capture_default_str()
+      ->check(CLI::PositiveNumber);
+  check->callback([&run, c] { run = [c] { return check_dataset(*c); }; });
 
   auto* exp = cmd->add_subcommand("export", "Write Halide .sample files for retrain_cost_model");
   exp->add_option("--db", o->db, "SQLite dataset")->required();
