@@ -84,6 +84,36 @@ TEST(Gnn, StageCostsAreNonNegativeAndSumToTheRuntime) {
   }
 }
 
+TEST(Gnn, EnsembleStageCostsAreTheMembersGeometricMean) {
+  const PipelineGraph g = synthetic_pipeline(1, 4, 15);
+  torch::manual_seed(5);
+  GnnConfig c;
+  c.hidden = 8;
+  c.members = 3;
+  GnnModule module(c);
+  const GraphBatch batch = make_batch({{&g, g.all_rows()}},
+                                      FeatureTransform::fit(std::vector<const PipelineGraph*>{&g}));
+  torch::NoGradGuard no_grad;
+  const GnnOutput out = module->forward(batch);
+  ASSERT_EQ(out.member_runtime_ms.sizes(), (std::vector<int64_t>{3, 4}));
+  // Members start apart, so the ensemble is not one of them.
+  EXPECT_GT((out.member_runtime_ms[0] - out.member_runtime_ms[1]).abs().max().item<double>(), 0);
+  EXPECT_TRUE(torch::allclose(out.runtime_ms,
+                              torch::zeros({4}).index_add(0, batch.node_graph, out.stage_cost_ms)));
+  // Stage by stage the geometric mean is at most the arithmetic one, so the ensemble's
+  // runtime is at most the members' mean runtime.
+  EXPECT_TRUE((out.runtime_ms <= out.member_runtime_ms.mean(0) * (1 + 1e-5)).all().item<bool>());
+
+  // Each member learns from its own predictions: the ensemble loss is their mean.
+  const auto measured = batch.runtimes_ms;
+  const LossTerms mean = ensemble_loss(out.member_runtime_ms, measured, batch.graph_part, 0.5);
+  double total = 0;
+  for (int m = 0; m < 3; ++m)
+    total += cost_model_loss(out.member_runtime_ms[m], measured, batch.graph_part, 0.5)
+                 .total.item<double>();
+  EXPECT_NEAR(mean.total.item<double>(), total / 3, 1e-6);
+}
+
 TEST(Gnn, GradientMatchesFiniteDifferences) {
   const PipelineGraph g = synthetic_pipeline(1, 4, 13);
   GnnCostModel model = untrained_model({&g});

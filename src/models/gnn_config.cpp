@@ -26,6 +26,7 @@ void read(const nlohmann::json& j, const char* key, T& value, double lo, double 
 nlohmann::json GnnConfig::to_json() const {
   return {{"hidden", hidden},
           {"layers", layers},
+          {"members", members},
           {"rank_weight", rank_weight},
           {"learning_rate", learning_rate},
           {"weight_decay", weight_decay},
@@ -45,6 +46,7 @@ GnnConfig GnnConfig::from_json(const nlohmann::json& j) {
   }
   read(j, "hidden", c.hidden, 1, 4096);
   read(j, "layers", c.layers, 0, 32);
+  read(j, "members", c.members, 1, 64);
   read(j, "rank_weight", c.rank_weight, 0, 1e6);
   read(j, "learning_rate", c.learning_rate, 1e-8, 10);
   read(j, "weight_decay", c.weight_decay, 0, 1);

@@ -10,6 +10,7 @@ namespace gnnperf {
 struct GnnConfig {
   int hidden = 64;           // width of node embeddings
   int layers = 3;            // graph-convolution layers (K)
+  int members = 4;           // independently initialized networks averaged (gnn_module.h)
   double rank_weight = 1.0;  // weight of the within-pipeline ranking loss
   double learning_rate = 2e-3;
   double weight_decay = 1e-5;

@@ -17,7 +17,7 @@
 
 namespace gnnperf {
 
-inline constexpr int64_t kModelFileVersion = 1;
+inline constexpr int64_t kModelFileVersion = 2;  // 2: an ensemble of members
 
 class ModelFileError : public std::runtime_error {
  public:

@@ -24,7 +24,7 @@ torch::Tensor propagate(const torch::Tensor& h, const GraphBatch& b) {
 
 }  // namespace
 
-GnnModuleImpl::GnnModuleImpl(const GnnConfig& c) {
+GnnNetworkImpl::GnnNetworkImpl(const GnnConfig& c) {
   algorithm_encoder_ = register_module("algorithm_encoder", encoder(kAlgorithmFeatures, c.hidden));
   schedule_encoder_ = register_module("schedule_encoder", encoder(kScheduleFeatures, c.hidden));
   combine_ = register_module("combine", torch::nn::Linear(2 * c.hidden, c.hidden));
@@ -34,7 +34,7 @@ GnnModuleImpl::GnnModuleImpl(const GnnConfig& c) {
   readout_ = register_module("readout", torch::nn::Linear(c.hidden, 1));
 }
 
-GnnOutput GnnModuleImpl::forward(const GraphBatch& b) {
+torch::Tensor GnnNetworkImpl::forward(const GraphBatch& b) {
   // Algorithm features are encoded once per pipeline stage, then gathered per node.
   auto algorithm =
       algorithm_encoder_->forward(b.algorithm_features).index_select(0, b.algorithm_index);
@@ -44,10 +44,29 @@ GnnOutput GnnModuleImpl::forward(const GraphBatch& b) {
     h = h + torch::relu(conv->as<torch::nn::Linear>()->forward(propagate(h, b)));
   }
   // Costs span microseconds to seconds: predict log cost, clamped so exp stays finite.
-  auto stage_cost = torch::exp(readout_->forward(h).squeeze(1).clamp(-30, 30));
-  auto runtime =
-      torch::zeros({b.num_graphs}, stage_cost.options()).index_add(0, b.node_graph, stage_cost);
-  return {stage_cost, runtime};
+  return readout_->forward(h).squeeze(1).clamp(-30, 30);
+}
+
+GnnModuleImpl::GnnModuleImpl(const GnnConfig& c) {
+  members_ = register_module("members", torch::nn::ModuleList());
+  for (int m = 0; m < c.members; ++m) members_->push_back(GnnNetwork(c));
+}
+
+GnnOutput GnnModuleImpl::forward(const GraphBatch& b) {
+  auto runtime_of = [&](const torch::Tensor& stage_cost) {
+    return torch::zeros({b.num_graphs}, stage_cost.options())
+        .index_add(0, b.node_graph, stage_cost);
+  };
+  std::vector<torch::Tensor> log_costs, runtimes;
+  for (const auto& member : *members_) {
+    log_costs.push_back(member->as<GnnNetwork>()->forward(b));
+    runtimes.push_back(runtime_of(torch::exp(log_costs.back())));
+  }
+  GnnOutput out;
+  out.stage_cost_ms = torch::exp(torch::stack(log_costs).mean(0));
+  out.runtime_ms = runtime_of(out.stage_cost_ms);
+  out.member_runtime_ms = torch::stack(runtimes);
+  return out;
 }
 
 }  // namespace gnnperf

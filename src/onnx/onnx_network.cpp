@@ -24,11 +24,11 @@ std::string node_label(const onnx::NodeProto& node, int index) {
   return func_name_for(node.name().empty() ? node.op_type() + std::to_string(index) : node.name());
 }
 
+}  // namespace
+
 std::string dims_text(const std::vector<int64_t>& dims) {
   return fmt::format("[{}]", fmt::join(dims, "x"));
 }
-
-}  // namespace
 
 OnnxSplit parse_onnx_split(const std::string& text) {
   if (text == "whole") return OnnxSplit::kWhole;

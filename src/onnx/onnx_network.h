@@ -28,6 +28,9 @@ enum class OnnxSplit { kWhole, kLayer, kBlock };
 // "whole", "layer" or "block"; throws std::invalid_argument otherwise.
 OnnxSplit parse_onnx_split(const std::string& text);
 
+// A tensor shape as printed everywhere: "[1x3x224x224]".
+std::string dims_text(const std::vector<int64_t>& dims);
+
 // What the whole-graph import learned about one tensor.
 struct TensorFacts {
   std::vector<int64_t> dims;  // ONNX order

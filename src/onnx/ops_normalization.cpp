@@ -12,6 +12,7 @@
 #include "onnx/onnx_error.h"
 #include "onnx/op_registry.h"
 #include "onnx/value.h"
+#include "onnx/window.h"
 
 namespace gnnperf {
 namespace {
@@ -54,26 +55,25 @@ const Value& broadcast_input(const OpContext& ctx, int i, const std::vector<int6
   return v;
 }
 
-// A reduction over the axes [first, last) of a tensor.
-struct Reduction {
+// A reduction over the axes [first, last) of a tensor: make_reduction's RDom over them,
+// and the axes it keeps.
+struct AxesReduction {
+  Reduction over;
   std::vector<Var> vars;  // one per axis, ONNX order
   std::vector<Var> kept;  // the vars outside [first, last)
   std::vector<int64_t> kept_dims;
-  std::vector<Expr> index;  // vars, with the RDom's dimensions on the axes [first, last)
-  RDom r;
-  int64_t size = 1;  // points in r
+  std::vector<Expr> index;  // vars, with over.index on the axes [first, last)
+  int64_t size = 1;         // points reduced
 };
 
-Reduction reduction(const std::vector<int64_t>& dims, int first, int last,
-                    const std::string& name) {
-  Reduction red;
+AxesReduction reduction(const std::vector<int64_t>& dims, int first, int last,
+                        const std::string& name) {
+  AxesReduction red;
   red.vars = onnx_vars(static_cast<int>(dims.size()));
-  Halide::Region region;
-  for (int i = first; i < last; ++i) region.emplace_back(0, static_cast<int>(dims[i]));
-  red.r = RDom(region, name);
+  red.over = make_reduction({dims.begin() + first, dims.begin() + last}, name);
   for (int i = 0; i < static_cast<int>(dims.size()); ++i) {
     if (i >= first && i < last) {
-      red.index.push_back(red.r[i - first]);
+      red.index.push_back(red.over.index[i - first]);
       red.size *= dims[i];
     } else {
       red.index.push_back(red.vars[i]);
@@ -85,23 +85,20 @@ Reduction reduction(const std::vector<int64_t>& dims, int first, int last,
 }
 
 // f over the kept axes: the sum of `term`, an expression in red.index.
-Value reduce_sum(Func f, const Reduction& red, Type t, const Expr& term) {
-  define(f, red.kept, lit(t, 0));
-  const std::vector<Expr> args(red.kept.rbegin(), red.kept.rend());
-  f(args) += Halide::cast(t, term);
+Value reduce_sum(Func f, const AxesReduction& red, Type t, const Expr& term) {
+  define_reduction(f, red.kept, lit(t, 0), red.over,
+                   [&](const Expr& so_far) { return so_far + Halide::cast(t, term); });
   return Value{f, red.kept_dims, t, std::nullopt};
 }
 
-Value reduce_max(Func f, const Reduction& red, Type t, const Expr& term) {
-  define(f, red.kept, t.min());
-  const std::vector<Expr> args(red.kept.rbegin(), red.kept.rend());
-  const Expr so_far = f(args);
-  f(args) = Halide::max(so_far, Halide::cast(t, term));
+Value reduce_max(Func f, const AxesReduction& red, Type t, const Expr& term) {
+  define_reduction(f, red.kept, t.min(), red.over,
+                   [&](const Expr& so_far) { return Halide::max(so_far, Halide::cast(t, term)); });
   return Value{f, red.kept_dims, t, std::nullopt};
 }
 
 // A Func over red.kept holding e.
-Value over_kept(Func f, const Reduction& red, Type t, const Expr& e) {
+Value over_kept(Func f, const AxesReduction& red, Type t, const Expr& e) {
   define(f, red.kept, e);
   return Value{f, red.kept_dims, t, std::nullopt};
 }
@@ -140,7 +137,7 @@ std::vector<Value> build_instance_normalization(const OpContext& ctx) {
   if (x.rank() < 3) ctx.invalid("input X has rank below 3");
   const Type t = x.type;
   Func y = ctx.func();
-  const Reduction red = reduction(x.dims, 2, x.rank(), y.name() + "_r");
+  const AxesReduction red = reduction(x.dims, 2, x.rank(), y.name() + "_r");
   const std::vector<Expr> kept = as_exprs(red.kept);  // (n, c)
   const Expr inv_n = lit(t, 1.0 / static_cast<double>(red.size));
   const Value mean = reduce_sum(ctx.func("mean"), red, t, x.at(red.index) * inv_n);
@@ -165,7 +162,7 @@ std::vector<Value> build_layer_normalization(const OpContext& ctx) {
   if (!u.is_float()) ctx.unsupported("stash_type " + halide_type_name(u));
   const int axis = ctx.axis(ctx.attr_int("axis", -1), x.rank());
   Func y = ctx.func();
-  const Reduction red = reduction(x.dims, axis, x.rank(), y.name() + "_r");
+  const AxesReduction red = reduction(x.dims, axis, x.rank(), y.name() + "_r");
   const std::vector<Expr> kept = as_exprs(red.kept);
   const Expr inv_n = lit(u, 1.0 / static_cast<double>(red.size));
   const Value mean = reduce_sum(ctx.func("mean"), red, u, Halide::cast(u, x.at(red.index)) * inv_n);
@@ -206,7 +203,7 @@ std::vector<Value> build_softmax(const OpContext& ctx, bool log_softmax) {
   const bool coerced = ctx.opset() < 13;
   const int axis = ctx.axis(ctx.attr_int("axis", coerced ? 1 : -1), x.rank());
   Func y = ctx.func();
-  const Reduction red = reduction(x.dims, axis, coerced ? x.rank() : axis + 1, y.name() + "_r");
+  const AxesReduction red = reduction(x.dims, axis, coerced ? x.rank() : axis + 1, y.name() + "_r");
   const std::vector<Expr> kept = as_exprs(red.kept);
   const std::vector<Expr> index = as_exprs(red.vars);
   // Subtracting the maximum keeps exp from overflowing.

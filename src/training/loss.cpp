@@ -20,4 +20,19 @@ LossTerms cost_model_loss(const torch::Tensor& predicted_ms, const torch::Tensor
   return t;
 }
 
+LossTerms ensemble_loss(const torch::Tensor& member_predicted_ms, const torch::Tensor& measured_ms,
+                        const torch::Tensor& graph_part, double rank_weight) {
+  LossTerms sum;
+  const int64_t members = member_predicted_ms.size(0);
+  for (int64_t m = 0; m < members; ++m) {
+    const LossTerms t =
+        cost_model_loss(member_predicted_ms[m], measured_ms, graph_part, rank_weight);
+    sum.total = m == 0 ? t.total : sum.total + t.total;
+    sum.regression = m == 0 ? t.regression : sum.regression + t.regression;
+    sum.ranking = m == 0 ? t.ranking : sum.ranking + t.ranking;
+  }
+  const double n = static_cast<double>(members);
+  return {sum.total / n, sum.regression / n, sum.ranking / n};
+}
+
 }  // namespace gnnperf

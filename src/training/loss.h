@@ -15,4 +15,9 @@ struct LossTerms {
 LossTerms cost_model_loss(const torch::Tensor& predicted_ms, const torch::Tensor& measured_ms,
                           const torch::Tensor& graph_part, double rank_weight);
 
+// The mean of cost_model_loss over the rows of `member_predicted_ms` [members, graphs]:
+// each member of an ensemble learns from its own predictions.
+LossTerms ensemble_loss(const torch::Tensor& member_predicted_ms, const torch::Tensor& measured_ms,
+                        const torch::Tensor& graph_part, double rank_weight);
+
 }  // namespace gnnperf

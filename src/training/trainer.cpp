@@ -212,8 +212,8 @@ TrainResult train_gnn(const std::vector<PipelineGraph>& graphs, const TrainOptio
     int batches = 0;
     for (const auto& parts : epoch_batches(train, c, o.seed, s.epoch)) {
       const GraphBatch b = make_batch(parts, s.transform);
-      const LossTerms loss = cost_model_loss(s.module->forward(b).runtime_ms, b.runtimes_ms,
-                                             b.graph_part, c.rank_weight);
+      const LossTerms loss = ensemble_loss(s.module->forward(b).member_runtime_ms, b.runtimes_ms,
+                                           b.graph_part, c.rank_weight);
       s.optimizer->zero_grad();
       loss.total.backward();
       s.optimizer->step();

@@ -28,7 +28,7 @@ struct ImportOptions {
 std::string dims_of(const OnnxNetwork& net, const std::vector<std::string>& tensors) {
   std::string text;
   for (const auto& t : tensors) {
-    text += fmt::format("{}[{}]", text.empty() ? "" : " ", fmt::join(net.facts(t).dims, "x"));
+    text += (text.empty() ? "" : " ") + dims_text(net.facts(t).dims);
   }
   return text;
 }
@@ -49,8 +49,8 @@ int run_whole(const OnnxNetwork& net) {
       hi = std::max(hi, v);
     }
     finite = finite && bad == 0;
-    fmt::print("output {} [{}]: min {:.6g}, max {:.6g}, {} non-finite of {}\n", plan.outputs[k],
-               fmt::join(outputs[k].dims, "x"), lo, hi, bad, values.size());
+    fmt::print("output {} {}: min {:.6g}, max {:.6g}, {} non-finite of {}\n", plan.outputs[k],
+               dims_text(outputs[k].dims), lo, hi, bad, values.size());
   }
   if (!finite) {
     fmt::print(stderr, "gnnperf: error: the network produced non-finite outputs\n");
