@@ -6,6 +6,9 @@
 # job (scripts/run-default.sh) loads.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+# One LibTorch thread: results do not depend on the core count, and training beside
+# other work does not stall (two threads on two busy cores ran epochs 25x slower).
+export OMP_NUM_THREADS=1
 mkdir -p out
 db=out/reference.db
 if [[ ! -f $db ]]; then

@@ -36,7 +36,8 @@
 // of Ansor's diagonal. With Ansor's, every row of a 30-stage schedule moves the same sum
 // as if alone, leaves overshoot, and on the reference dataset (2,691 schedules, random
 // split) xgboost-ansor reached tau 0.070 and xgboost-runtime tau 0.059 (MAPE 337%); with
-// the bound, tau 0.333 and 0.216 (MAPE 255%). The stronger baseline is the fair one.
+// the bound, tau 0.333 and 0.216 (MAPE 255%). The stronger baseline is the fair one
+// (README, "Baselines and evaluation").
 // base_score starts at the best constant (per stage for pack-sum) instead of 0.5.
 // Training is deterministic for a given seed and data. BaselineTrainingSet::epochs is not
 // used (the round budget is max_rounds).
