@@ -34,7 +34,7 @@
 // deviation: tree_method "hist" instead of XGBoost's default, for speed on two cores.
 // Another: the pack-sum rows get the stage-count Hessian bound (PackSumHessian) instead
 // of Ansor's diagonal. With Ansor's, every row of a 30-stage schedule moves the same sum
-// as if alone, leaves overshoot, and on the reference dataset (2,691 schedules, random
+// as if alone, leaves overshoot, and on the reference dataset (2,684 schedules, random
 // split) xgboost-ansor reached tau 0.070 and xgboost-runtime tau 0.059 (MAPE 337%); with
 // the bound, tau 0.333 and 0.216 (MAPE 255%). The stronger baseline is the fair one
 // (README, "Baselines and evaluation").
