@@ -22,17 +22,15 @@ LossTerms cost_model_loss(const torch::Tensor& predicted_ms, const torch::Tensor
 
 LossTerms ensemble_loss(const torch::Tensor& member_predicted_ms, const torch::Tensor& measured_ms,
                         const torch::Tensor& graph_part, double rank_weight) {
-  LossTerms sum;
-  const int64_t members = member_predicted_ms.size(0);
-  for (int64_t m = 0; m < members; ++m) {
-    const LossTerms t =
-        cost_model_loss(member_predicted_ms[m], measured_ms, graph_part, rank_weight);
-    sum.total = m == 0 ? t.total : sum.total + t.total;
-    sum.regression = m == 0 ? t.regression : sum.regression + t.regression;
-    sum.ranking = m == 0 ? t.ranking : sum.ranking + t.ranking;
+  std::vector<torch::Tensor> total, regression, ranking;
+  for (int64_t m = 0; m < member_predicted_ms.size(0); ++m) {
+    LossTerms t = cost_model_loss(member_predicted_ms[m], measured_ms, graph_part, rank_weight);
+    total.push_back(t.total);
+    regression.push_back(t.regression);
+    ranking.push_back(t.ranking);
   }
-  const double n = static_cast<double>(members);
-  return {sum.total / n, sum.regression / n, sum.ranking / n};
+  return {torch::stack(total).mean(), torch::stack(regression).mean(),
+          torch::stack(ranking).mean()};
 }
 
 }  // namespace gnnperf
