@@ -1,11 +1,13 @@
 #include <gtest/gtest.h>
 
+#include <cmath>
 #include <filesystem>
 #include <fstream>
 #include <numeric>
 #include <thread>
 
 #include "eval/evaluate.h"
+#include "features/featurization.h"
 #include "graph/graph_batch.h"
 #include "models/gnn_cost_model.h"
 #include "test_support.h"
@@ -28,9 +30,11 @@ PipelineGraph synthetic_pipeline(int64_t id, int schedules, uint64_t seed) {
   for (int s = 0; s < g.num_stages; ++s) g.stage_names.push_back("f" + std::to_string(s));
   g.algorithm = torch::floor(torch::rand({5, kAlgorithmFeatures}) * 100);
   // Log-uniform features, like the counts and sizes of real schedules, and a runtime
-  // that is a sum over stages spanning several orders of magnitude.
+  // that is a sum over stages spanning several orders of magnitude: points computed
+  // times a cost per point that depends on another schedule feature.
   g.schedules = torch::pow(10.0, torch::rand({schedules, 5, kScheduleFeatures}) * 4);
-  const auto work = g.schedules.select(2, 0) * (1 + g.schedules.select(2, 1) / 1e4);
+  const auto work =
+      g.schedules.select(2, kPointsComputedTotal) * (1 + g.schedules.select(2, 1) / 1e4);
   g.runtimes_ms = (work.sum(1) / 1000).to(torch::kFloat64) + 0.01;
   for (int i = 0; i < schedules; ++i) g.schedule_ids.push_back(i + 1);
   return g;
@@ -84,6 +88,24 @@ TEST(Gnn, StageCostsAreNonNegativeAndSumToTheRuntime) {
   }
 }
 
+TEST(Gnn, PerPointReadoutScalesCostWithPointsComputed) {
+  const PipelineGraph g = synthetic_pipeline(1, 3, 14);
+  GnnConfig c;
+  c.hidden = 8;
+  c.members = 2;
+  c.per_point = true;
+  GnnModule module(c);
+  torch::NoGradGuard no_grad;
+  // A readout of zero is a log cost of 0 per point: the documented 1 ns prior.
+  for (auto& item : module->named_parameters()) {
+    if (item.key().find("readout") != std::string::npos) item.value().zero_();
+  }
+  const GraphBatch batch = make_batch({{&g, g.all_rows()}},
+                                      FeatureTransform::fit(std::vector<const PipelineGraph*>{&g}));
+  const auto points = g.schedules.select(2, kPointsComputedTotal).reshape({-1});
+  EXPECT_TRUE(torch::allclose(module->forward(batch).stage_cost_ms, (1 + points) * 1e-6, 1e-4));
+}
+
 TEST(Gnn, EnsembleStageCostsAreTheMembersGeometricMean) {
   const PipelineGraph g = synthetic_pipeline(1, 4, 15);
   torch::manual_seed(5);
@@ -106,12 +128,32 @@ TEST(Gnn, EnsembleStageCostsAreTheMembersGeometricMean) {
 
   // Each member learns from its own predictions: the ensemble loss is their mean.
   const auto measured = batch.runtimes_ms;
-  const LossTerms mean = ensemble_loss(out.member_runtime_ms, measured, batch.graph_part, 0.5);
+  const LossTerms mean =
+      ensemble_loss(out.member_runtime_ms, measured, batch.graph_part, {0.5, 0.7});
   double total = 0;
   for (int m = 0; m < 3; ++m)
-    total += cost_model_loss(out.member_runtime_ms[m], measured, batch.graph_part, 0.5)
+    total += cost_model_loss(out.member_runtime_ms[m], measured, batch.graph_part, {0.5, 0.7})
                  .total.item<double>();
-  EXPECT_NEAR(mean.total.item<double>(), total / 3, 1e-6);
+  EXPECT_NEAR(mean.total.item<double>(), total / 3, 1e-6 * total);  // float32 sums
+}
+
+TEST(Loss, TermsMatchHandComputedValues) {
+  // Two parts: schedules 0 and 1 of part 0 (1 ms and 2 ms), schedule 2 alone in part 1.
+  const auto measured = torch::tensor({1.0, 2.0, 4.0}, torch::kFloat64);
+  const auto part = torch::tensor({0, 0, 1});
+  const auto predicted = torch::tensor({2.0, 1.0, 100.0 * 4.0}, torch::kFloat64);
+  const LossTerms t = cost_model_loss(predicted, measured, part, {0.5, 2.0});
+  const double l2 = std::log(2.0), l100 = std::log(100.0);
+  EXPECT_NEAR(t.regression.item<double>(), (l2 * l2 + l2 * l2 + l100 * l100) / 3, 1e-12);
+  // One ordered pair (0 faster than 1), predicted the wrong way round by a factor 2:
+  // softplus(log 2) = log 3.
+  EXPECT_NEAR(t.ranking.item<double>(), std::log(3.0), 1e-12);
+  // APE 1 and 0.5; the 100x over-prediction counts as 20x, an APE of 19.
+  EXPECT_NEAR(t.ape.item<double>(), (1 + 0.5 + 19) / 3, 1e-12);
+  EXPECT_NEAR(
+      t.total.item<double>(),
+      t.regression.item<double>() + 0.5 * t.ranking.item<double>() + 2.0 * t.ape.item<double>(),
+      1e-12);
 }
 
 TEST(Gnn, GradientMatchesFiniteDifferences) {
@@ -122,7 +164,7 @@ TEST(Gnn, GradientMatchesFiniteDifferences) {
   const GraphBatch batch = make_batch({{&g, g.all_rows()}}, model.transform()).to(torch::kFloat64);
   auto loss = [&] {
     auto out = module->forward(batch);
-    return cost_model_loss(out.runtime_ms, batch.runtimes_ms, batch.graph_part, 1.0).total;
+    return cost_model_loss(out.runtime_ms, batch.runtimes_ms, batch.graph_part, {1.0, 0.5}).total;
   };
   module->zero_grad();
   loss().backward();
@@ -285,7 +327,9 @@ TEST(Config, RejectsUnknownKeysAndBadValues) {
   EXPECT_THROW(GnnConfig::from_json({{"hiden", 3}}), std::invalid_argument);
   EXPECT_THROW(GnnConfig::from_json({{"layers", -1}}), std::invalid_argument);
   EXPECT_THROW(GnnConfig::from_json({{"hidden", "wide"}}), std::invalid_argument);
+  EXPECT_THROW(GnnConfig::from_json({{"per_point", 1}}), std::invalid_argument);
   EXPECT_EQ(GnnConfig::from_json({{"hidden", 8}}).hidden, 8);
+  EXPECT_TRUE(GnnConfig::from_json({{"per_point", true}}).per_point);
 }
 
 }  // namespace

@@ -18,6 +18,10 @@ inline constexpr int kAlgorithmFeatures = 287;
 inline constexpr int kStageFeatures = kScheduleFeatures + kAlgorithmFeatures;
 inline constexpr int kStageBytes = kStageFeatures * sizeof(float);  // 1304
 
+// Index of points_computed_total among the schedule features: how many values of the
+// stage the whole schedule computes, redundant recompute included.
+inline constexpr int kPointsComputedTotal = 4;
+
 // Per-stage features of one schedule, split into the two halves, stage-major.
 struct SplitFeatures {
   int num_stages = 0;

@@ -8,6 +8,13 @@
 namespace gnnperf {
 namespace {
 
+void read_flag(const nlohmann::json& j, const char* key, bool& value) {
+  if (!j.contains(key)) return;
+  if (!j.at(key).is_boolean())
+    throw std::invalid_argument(fmt::format("config key '{}' must be true or false", key));
+  value = j.at(key).get<bool>();
+}
+
 template <typename T>
 void read(const nlohmann::json& j, const char* key, T& value, double lo, double hi) {
   if (!j.contains(key)) return;
@@ -28,6 +35,8 @@ nlohmann::json GnnConfig::to_json() const {
           {"layers", layers},
           {"members", members},
           {"rank_weight", rank_weight},
+          {"ape_weight", ape_weight},
+          {"per_point", per_point},
           {"learning_rate", learning_rate},
           {"weight_decay", weight_decay},
           {"epochs", epochs},
@@ -48,6 +57,8 @@ GnnConfig GnnConfig::from_json(const nlohmann::json& j) {
   read(j, "layers", c.layers, 0, 32);
   read(j, "members", c.members, 1, 64);
   read(j, "rank_weight", c.rank_weight, 0, 1e6);
+  read(j, "ape_weight", c.ape_weight, 0, 1e6);
+  read_flag(j, "per_point", c.per_point);
   read(j, "learning_rate", c.learning_rate, 1e-8, 10);
   read(j, "weight_decay", c.weight_decay, 0, 1);
   read(j, "epochs", c.epochs, 1, 1e6);

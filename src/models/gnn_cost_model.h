@@ -17,7 +17,8 @@
 
 namespace gnnperf {
 
-inline constexpr int64_t kModelFileVersion = 2;  // 2: an ensemble of members
+// 2: an ensemble of members; 3: per_point, on by default (older configs lack the key)
+inline constexpr int64_t kModelFileVersion = 3;
 
 class ModelFileError : public std::runtime_error {
  public:

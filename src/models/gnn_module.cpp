@@ -1,5 +1,7 @@
 #include "models/gnn_module.h"
 
+#include <cmath>
+
 #include "features/featurization.h"
 
 namespace gnnperf {
@@ -22,9 +24,13 @@ torch::Tensor propagate(const torch::Tensor& h, const GraphBatch& b) {
   return out.size() == 1 ? out.front() : torch::cat(out);
 }
 
+// A guess at the cost of one point, 1 ns, so that a per-point readout starts near the
+// truth instead of at one millisecond per point.
+const double kLogMsPerPoint = std::log(1e-6);
+
 }  // namespace
 
-GnnNetworkImpl::GnnNetworkImpl(const GnnConfig& c) {
+GnnNetworkImpl::GnnNetworkImpl(const GnnConfig& c) : per_point_(c.per_point) {
   algorithm_encoder_ = register_module("algorithm_encoder", encoder(kAlgorithmFeatures, c.hidden));
   schedule_encoder_ = register_module("schedule_encoder", encoder(kScheduleFeatures, c.hidden));
   combine_ = register_module("combine", torch::nn::Linear(2 * c.hidden, c.hidden));
@@ -44,7 +50,9 @@ torch::Tensor GnnNetworkImpl::forward(const GraphBatch& b) {
     h = h + torch::relu(conv->as<torch::nn::Linear>()->forward(propagate(h, b)));
   }
   // Costs span microseconds to seconds: predict log cost, clamped so exp stays finite.
-  return readout_->forward(h).squeeze(1).clamp(-30, 30);
+  auto log_cost = readout_->forward(h).squeeze(1);
+  if (per_point_) log_cost = log_cost + kLogMsPerPoint + b.log_points;
+  return log_cost.clamp(-30, 30);
 }
 
 GnnModuleImpl::GnnModuleImpl(const GnnConfig& c) {

@@ -69,12 +69,14 @@ std::vector<GraphBatch> fixed_batches(const std::vector<const PipelineGraph*>& p
   return out;
 }
 
+LossWeights loss_weights(const GnnConfig& c) { return {c.rank_weight, c.ape_weight}; }
+
 double mean_loss(GnnModule& module, const std::vector<GraphBatch>& batches, const GnnConfig& c) {
   torch::NoGradGuard no_grad;
   double sum = 0;
   for (const auto& b : batches) {
     sum +=
-        cost_model_loss(module->forward(b).runtime_ms, b.runtimes_ms, b.graph_part, c.rank_weight)
+        cost_model_loss(module->forward(b).runtime_ms, b.runtimes_ms, b.graph_part, loss_weights(c))
             .total.item<double>();
   }
   return batches.empty() ? 0 : sum / static_cast<double>(batches.size());
@@ -213,18 +215,20 @@ TrainResult train_gnn(const std::vector<PipelineGraph>& graphs, const TrainOptio
     for (const auto& parts : epoch_batches(train, c, o.seed, s.epoch)) {
       const GraphBatch b = make_batch(parts, s.transform);
       const LossTerms loss = ensemble_loss(s.module->forward(b).member_runtime_ms, b.runtimes_ms,
-                                           b.graph_part, c.rank_weight);
+                                           b.graph_part, loss_weights(c));
       s.optimizer->zero_grad();
       loss.total.backward();
       s.optimizer->step();
       r.loss += loss.total.item<double>();
       r.regression += loss.regression.item<double>();
       r.ranking += loss.ranking.item<double>();
+      r.ape += loss.ape.item<double>();
       ++batches;
     }
     r.loss /= batches;
     r.regression /= batches;
     r.ranking /= batches;
+    r.ape /= batches;
     r.validation_loss = mean_loss(s.module, validation_batches, c);
     r.validation =
         compute_metrics(evaluate(GnnCostModel(c, s.transform, s.module, {}), validation));

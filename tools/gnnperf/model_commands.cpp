@@ -107,13 +107,14 @@ int train(const ModelOptions& o) {
     seconds += r.seconds;
     ++epochs_here;
     const double eta = seconds / epochs_here * (r.epochs - r.epoch);
-    fmt::print(stderr,
-               "epoch {}/{} | loss {:.4f} (log-sq {:.4f}, rank {:.4f}) | val loss {:.4f} MAPE "
-               "{:.1f}% tau {:.3f} | {:.1f} s, {:.0f} epochs/h, ETA {}{}\n",
-               r.epoch, r.epochs, r.loss, r.regression, r.ranking, r.validation_loss,
-               100 * r.validation.mape, r.validation.kendall_tau, r.seconds,
-               3600 * epochs_here / std::max(seconds, 1e-9), format_duration(eta),
-               r.improved ? " | best" : "");
+    fmt::print(
+        stderr,
+        "epoch {}/{} | loss {:.4f} (log-sq {:.4f}, rank {:.4f}, APE {:.4f}) | val loss {:.4f} MAPE "
+        "{:.1f}% tau {:.3f} | {:.1f} s, {:.0f} epochs/h, ETA {}{}\n",
+        r.epoch, r.epochs, r.loss, r.regression, r.ranking, r.ape, r.validation_loss,
+        100 * r.validation.mape, r.validation.kendall_tau, r.seconds,
+        3600 * epochs_here / std::max(seconds, 1e-9), format_duration(eta),
+        r.improved ? " | best" : "");
   };
   const TrainResult r = train_gnn(graphs, t);
   fmt::print("model saved to {} (best epoch {} of {}, {:.0f} s, seed {}, split {})\n", o.model,
