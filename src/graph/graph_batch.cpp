@@ -29,7 +29,7 @@ GraphBatch make_batch(const std::vector<BatchPart>& parts, const FeatureTransfor
     const int64_t b = rows.size(0);
     const auto raw = g.schedules.index_select(0, rows).reshape({b * s, kScheduleFeatures});
     sched.push_back(transform.schedule(raw));
-    log_points.push_back(torch::log1p(raw.select(1, kPointsComputedTotal).clamp_min(0)));
+    log_points.push_back(log_scale(raw.select(1, kPointsComputedTotal)));
     algo.push_back(transform.algorithm(g.algorithm));
     const auto stage = torch::arange(s, torch::kInt64).repeat({b});
     algo_index.push_back(stage + algo_rows);

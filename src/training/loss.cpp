@@ -16,9 +16,10 @@ LossTerms cost_model_loss(const torch::Tensor& predicted_ms, const torch::Tensor
                           const torch::Tensor& graph_part, const LossWeights& weights) {
   const auto log_pred = torch::log(predicted_ms);
   const auto log_true = torch::log(measured_ms.to(predicted_ms.scalar_type()));
+  const auto log_ratio = log_pred - log_true;
   LossTerms t;
-  t.regression = (log_pred - log_true).pow(2).mean();
-  t.ape = ((log_pred - log_true).clamp_max(kMaxApeLogRatio).exp() - 1).abs().mean();
+  t.regression = log_ratio.pow(2).mean();
+  t.ape = (log_ratio.clamp_max(kMaxApeLogRatio).exp() - 1).abs().mean();
   // slower[i][j]: i and j belong to the same part and j is clearly slower than i.
   const auto same = graph_part.unsqueeze(1) == graph_part.unsqueeze(0);
   const auto slower = same & (log_true.unsqueeze(0) - log_true.unsqueeze(1) > std::log(1.02));
@@ -33,16 +34,16 @@ LossTerms cost_model_loss(const torch::Tensor& predicted_ms, const torch::Tensor
 
 LossTerms ensemble_loss(const torch::Tensor& member_predicted_ms, const torch::Tensor& measured_ms,
                         const torch::Tensor& graph_part, const LossWeights& weights) {
-  std::vector<torch::Tensor> total, regression, ranking, ape;
-  for (int64_t m = 0; m < member_predicted_ms.size(0); ++m) {
-    LossTerms t = cost_model_loss(member_predicted_ms[m], measured_ms, graph_part, weights);
-    total.push_back(t.total);
-    regression.push_back(t.regression);
-    ranking.push_back(t.ranking);
-    ape.push_back(t.ape);
-  }
-  return {torch::stack(total).mean(), torch::stack(regression).mean(), torch::stack(ranking).mean(),
-          torch::stack(ape).mean()};
+  std::vector<LossTerms> members;
+  for (int64_t m = 0; m < member_predicted_ms.size(0); ++m)
+    members.push_back(cost_model_loss(member_predicted_ms[m], measured_ms, graph_part, weights));
+  auto mean = [&](torch::Tensor LossTerms::*term) {
+    std::vector<torch::Tensor> values;
+    for (const auto& t : members) values.push_back(t.*term);
+    return torch::stack(values).mean();
+  };
+  return {mean(&LossTerms::total), mean(&LossTerms::regression), mean(&LossTerms::ranking),
+          mean(&LossTerms::ape)};
 }
 
 }  // namespace gnnperf
