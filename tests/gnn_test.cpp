@@ -88,22 +88,38 @@ TEST(Gnn, StageCostsAreNonNegativeAndSumToTheRuntime) {
   }
 }
 
-TEST(Gnn, PerPointReadoutScalesCostWithPointsComputed) {
-  const PipelineGraph g = synthetic_pipeline(1, 3, 14);
+// Stage costs of a fresh module whose readouts are zero: every unit of work costs its
+// documented base cost.
+torch::Tensor stage_costs_of_zero_readout(Readout readout, const PipelineGraph& g) {
   GnnConfig c;
   c.hidden = 8;
   c.members = 2;
-  c.per_point = true;
+  c.readout = readout;
   GnnModule module(c);
   torch::NoGradGuard no_grad;
-  // A readout of zero is a log cost of 0 per point: the documented 1 ns prior.
   for (auto& item : module->named_parameters()) {
     if (item.key().find("readout") != std::string::npos) item.value().zero_();
   }
   const GraphBatch batch = make_batch({{&g, g.all_rows()}},
                                       FeatureTransform::fit(std::vector<const PipelineGraph*>{&g}));
-  const auto points = g.schedules.select(2, kPointsComputedTotal).reshape({-1});
-  EXPECT_TRUE(torch::allclose(module->forward(batch).stage_cost_ms, (1 + points) * 1e-6, 1e-4));
+  return module->forward(batch).stage_cost_ms;
+}
+
+TEST(Gnn, ReadoutsMultiplyBaseCostsByCountsOfWork) {
+  const PipelineGraph g = synthetic_pipeline(1, 3, 14);
+  const auto raw = g.schedules.reshape({-1, kScheduleFeatures});
+  const auto count = [&](ScheduleFeature f) { return raw.select(1, f); };
+  const auto ones = torch::ones({raw.size(0)});
+  EXPECT_TRUE(torch::allclose(stage_costs_of_zero_readout(Readout::plain, g), ones, 1e-4));
+  EXPECT_TRUE(torch::allclose(stage_costs_of_zero_readout(Readout::per_point, g),
+                              (1 + count(kPointsComputedTotal)) * 1e-6, 1e-4));
+  const auto work_terms =
+      1e-3 + 1e-6 * (3 + count(kPointsComputedTotal) + count(kNumVectors) + count(kNumScalars)) +
+      1e-5 * (1 + count(kNumRealizations)) +
+      1e-7 * (1 + count(kNumRealizations) * count(kUniqueBytesReadPerRealization)) +
+      1e-7 * (1 + count(kNumProductions) * count(kBytesAtProduction));
+  EXPECT_TRUE(
+      torch::allclose(stage_costs_of_zero_readout(Readout::work_terms, g), work_terms, 1e-4));
 }
 
 TEST(Gnn, EnsembleStageCostsAreTheMembersGeometricMean) {
@@ -327,9 +343,11 @@ TEST(Config, RejectsUnknownKeysAndBadValues) {
   EXPECT_THROW(GnnConfig::from_json({{"hiden", 3}}), std::invalid_argument);
   EXPECT_THROW(GnnConfig::from_json({{"layers", -1}}), std::invalid_argument);
   EXPECT_THROW(GnnConfig::from_json({{"hidden", "wide"}}), std::invalid_argument);
-  EXPECT_THROW(GnnConfig::from_json({{"per_point", 1}}), std::invalid_argument);
+  EXPECT_THROW(GnnConfig::from_json({{"readout", 1}}), std::invalid_argument);
+  EXPECT_THROW(GnnConfig::from_json({{"readout", "per_pixel"}}), std::invalid_argument);
   EXPECT_EQ(GnnConfig::from_json({{"hidden", 8}}).hidden, 8);
-  EXPECT_TRUE(GnnConfig::from_json({{"per_point", true}}).per_point);
+  EXPECT_EQ(GnnConfig::from_json({{"readout", "work_terms"}}).readout, Readout::work_terms);
+  EXPECT_EQ(GnnConfig::from_json(GnnConfig{}.to_json()).readout, Readout::per_point);
 }
 
 }  // namespace

@@ -18,9 +18,18 @@ inline constexpr int kAlgorithmFeatures = 287;
 inline constexpr int kStageFeatures = kScheduleFeatures + kAlgorithmFeatures;
 inline constexpr int kStageBytes = kStageFeatures * sizeof(float);  // 1304
 
-// Index of points_computed_total among the schedule features: how many values of the
-// stage the whole schedule computes, redundant recompute included.
-inline constexpr int kPointsComputedTotal = 4;
+// Indices of the schedule features the GNN's readout counts work with (gnn_readout.h).
+// Counts are totals over the whole schedule, redundant recompute included, except the
+// "per realization" and "at production" ones, which are per loop-nest instance.
+enum ScheduleFeature : int64_t {
+  kNumRealizations = 0,
+  kNumProductions = 1,
+  kPointsComputedTotal = 4,
+  kBytesAtProduction = 12,
+  kUniqueBytesReadPerRealization = 18,
+  kNumVectors = 24,
+  kNumScalars = 25,
+};
 
 // Per-stage features of one schedule, split into the two halves, stage-major.
 struct SplitFeatures {

@@ -19,7 +19,7 @@ torch::Tensor normalized_adjacency(const PipelineGraph& g) {
 }  // namespace
 
 GraphBatch make_batch(const std::vector<BatchPart>& parts, const FeatureTransform& transform) {
-  std::vector<torch::Tensor> sched, log_points, algo, algo_index, node_graph, runtimes, part_of;
+  std::vector<torch::Tensor> sched, raw_sched, algo, algo_index, node_graph, runtimes, part_of;
   GraphBatch batch;
   int64_t nodes = 0, algo_rows = 0, graphs = 0;
   for (size_t k = 0; k < parts.size(); ++k) {
@@ -29,7 +29,7 @@ GraphBatch make_batch(const std::vector<BatchPart>& parts, const FeatureTransfor
     const int64_t b = rows.size(0);
     const auto raw = g.schedules.index_select(0, rows).reshape({b * s, kScheduleFeatures});
     sched.push_back(transform.schedule(raw));
-    log_points.push_back(log_scale(raw.select(1, kPointsComputedTotal)));
+    raw_sched.push_back(raw);
     algo.push_back(transform.algorithm(g.algorithm));
     const auto stage = torch::arange(s, torch::kInt64).repeat({b});
     algo_index.push_back(stage + algo_rows);
@@ -43,7 +43,7 @@ GraphBatch make_batch(const std::vector<BatchPart>& parts, const FeatureTransfor
     graphs += b;
   }
   batch.schedule_features = torch::cat(sched);
-  batch.log_points = torch::cat(log_points);
+  batch.raw_schedule_features = torch::cat(raw_sched);
   batch.algorithm_features = torch::cat(algo);
   batch.algorithm_index = torch::cat(algo_index);
   batch.node_graph = torch::cat(node_graph);
@@ -56,7 +56,7 @@ GraphBatch make_batch(const std::vector<BatchPart>& parts, const FeatureTransfor
 GraphBatch GraphBatch::to(torch::Dtype dtype) const {
   GraphBatch b = *this;
   b.schedule_features = schedule_features.to(dtype);
-  b.log_points = log_points.to(dtype);
+  b.raw_schedule_features = raw_schedule_features.to(dtype);
   b.algorithm_features = algorithm_features.to(dtype);
   for (auto& block : b.blocks) block.adjacency = block.adjacency.to(dtype);
   return b;

@@ -8,11 +8,11 @@
 namespace gnnperf {
 namespace {
 
-void read_flag(const nlohmann::json& j, const char* key, bool& value) {
-  if (!j.contains(key)) return;
-  if (!j.at(key).is_boolean())
-    throw std::invalid_argument(fmt::format("config key '{}' must be true or false", key));
-  value = j.at(key).get<bool>();
+void read_readout(const nlohmann::json& j, Readout& value) {
+  if (!j.contains("readout")) return;
+  if (!j.at("readout").is_string())
+    throw std::invalid_argument("config key 'readout' must be a string");
+  value = parse_readout(j.at("readout").get<std::string>());
 }
 
 template <typename T>
@@ -36,7 +36,7 @@ nlohmann::json GnnConfig::to_json() const {
           {"members", members},
           {"rank_weight", rank_weight},
           {"ape_weight", ape_weight},
-          {"per_point", per_point},
+          {"readout", readout_name(readout)},
           {"learning_rate", learning_rate},
           {"weight_decay", weight_decay},
           {"epochs", epochs},
@@ -58,7 +58,7 @@ GnnConfig GnnConfig::from_json(const nlohmann::json& j) {
   read(j, "members", c.members, 1, 64);
   read(j, "rank_weight", c.rank_weight, 0, 1e6);
   read(j, "ape_weight", c.ape_weight, 0, 1e6);
-  read_flag(j, "per_point", c.per_point);
+  read_readout(j, c.readout);
   read(j, "learning_rate", c.learning_rate, 1e-8, 10);
   read(j, "weight_decay", c.weight_decay, 0, 1);
   read(j, "epochs", c.epochs, 1, 1e6);

@@ -5,6 +5,8 @@
 #include <nlohmann/json.hpp>
 #include <string>
 
+#include "models/gnn_readout.h"
+
 namespace gnnperf {
 
 struct GnnConfig {
@@ -13,9 +15,10 @@ struct GnnConfig {
   int members = 4;           // independently initialized networks averaged (gnn_module.h)
   double rank_weight = 1.0;  // weight of the within-pipeline ranking loss
   double ape_weight = 0.0;   // weight of the absolute percentage error loss
-  // The readout predicts a stage's log cost per computed point instead of its log cost
-  // (gnn_module.h), so that costs scale with the work of layer sizes never trained on.
-  bool per_point = true;
+  // What the readout predicts: per-unit costs multiplied by counts of work taken from the
+  // schedule features, so that costs scale with layer sizes never trained on
+  // (gnn_readout.h).
+  Readout readout = Readout::per_point;
   double learning_rate = 2e-3;
   double weight_decay = 1e-5;
   int epochs = 200;

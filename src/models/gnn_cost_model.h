@@ -17,8 +17,9 @@
 
 namespace gnnperf {
 
-// 2: an ensemble of members; 3: per_point, on by default (older configs lack the key)
-inline constexpr int64_t kModelFileVersion = 3;
+// 2: an ensemble of members; 3: per_point, on by default (older configs lack the key);
+// 4: `readout` replaces per_point, with the work-terms readout added
+inline constexpr int64_t kModelFileVersion = 4;
 
 class ModelFileError : public std::runtime_error {
  public:

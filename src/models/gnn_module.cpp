@@ -1,7 +1,5 @@
 #include "models/gnn_module.h"
 
-#include <cmath>
-
 #include "features/featurization.h"
 
 namespace gnnperf {
@@ -24,23 +22,19 @@ torch::Tensor propagate(const torch::Tensor& h, const GraphBatch& b) {
   return out.size() == 1 ? out.front() : torch::cat(out);
 }
 
-// A guess at the cost of one point, 1 ns, so that a per-point readout starts near the
-// truth instead of at one millisecond per point.
-const double kLogMsPerPoint = std::log(1e-6);
-
 }  // namespace
 
-GnnNetworkImpl::GnnNetworkImpl(const GnnConfig& c) : per_point_(c.per_point) {
+GnnNetworkImpl::GnnNetworkImpl(const GnnConfig& c) {
   algorithm_encoder_ = register_module("algorithm_encoder", encoder(kAlgorithmFeatures, c.hidden));
   schedule_encoder_ = register_module("schedule_encoder", encoder(kScheduleFeatures, c.hidden));
   combine_ = register_module("combine", torch::nn::Linear(2 * c.hidden, c.hidden));
   convolutions_ = register_module("convolutions", torch::nn::ModuleList());
   for (int k = 0; k < c.layers; ++k)
     convolutions_->push_back(torch::nn::Linear(c.hidden, c.hidden));
-  readout_ = register_module("readout", torch::nn::Linear(c.hidden, 1));
+  readout_ = register_module("readout", torch::nn::Linear(c.hidden, readout_terms(c.readout)));
 }
 
-torch::Tensor GnnNetworkImpl::forward(const GraphBatch& b) {
+torch::Tensor GnnNetworkImpl::forward(const GraphBatch& b, const torch::Tensor& log_work) {
   // Algorithm features are encoded once per pipeline stage, then gathered per node.
   auto algorithm =
       algorithm_encoder_->forward(b.algorithm_features).index_select(0, b.algorithm_index);
@@ -50,12 +44,11 @@ torch::Tensor GnnNetworkImpl::forward(const GraphBatch& b) {
     h = h + torch::relu(conv->as<torch::nn::Linear>()->forward(propagate(h, b)));
   }
   // Costs span microseconds to seconds: predict log cost, clamped so exp stays finite.
-  auto log_cost = readout_->forward(h).squeeze(1);
-  if (per_point_) log_cost = log_cost + kLogMsPerPoint + b.log_points;
-  return log_cost.clamp(-30, 30);
+  // The sum of the terms' costs, in log space.
+  return torch::logsumexp(readout_->forward(h) + log_work, 1).clamp(-30, 30);
 }
 
-GnnModuleImpl::GnnModuleImpl(const GnnConfig& c) {
+GnnModuleImpl::GnnModuleImpl(const GnnConfig& c) : readout_(c.readout) {
   members_ = register_module("members", torch::nn::ModuleList());
   for (int m = 0; m < c.members; ++m) members_->push_back(GnnNetwork(c));
 }
@@ -65,9 +58,10 @@ GnnOutput GnnModuleImpl::forward(const GraphBatch& b) {
     return torch::zeros({b.num_graphs}, stage_cost.options())
         .index_add(0, b.node_graph, stage_cost);
   };
+  const auto work = log_work(readout_, b.raw_schedule_features);
   std::vector<torch::Tensor> log_costs, runtimes;
   for (const auto& member : *members_) {
-    log_costs.push_back(member->as<GnnNetwork>()->forward(b));
+    log_costs.push_back(member->as<GnnNetwork>()->forward(b, work));
     runtimes.push_back(runtime_of(torch::exp(log_costs.back())));
   }
   GnnOutput out;

@@ -4,10 +4,7 @@
 // stage. A schedule's predicted runtime is the sum of its stages' costs, so each
 // stage's share of the runtime can be reported.
 //
-// With `per_point`, the readout is the log cost of one computed point, and a stage's
-// cost is that times its points_computed_total, the way Halide's own model multiplies
-// learned per-point costs by counts. A plain readout has to learn how cost grows with
-// size, and over-predicted the small layers of families it never saw by up to 13x.
+// The readout gives log per-unit costs that multiply counts of work (gnn_readout.h).
 //
 // The model is an ensemble of `members` such networks, initialized independently and
 // trained side by side on the same batches, each on its own loss. A stage's cost is the
@@ -33,13 +30,13 @@ struct GnnOutput {
 class GnnNetworkImpl : public torch::nn::Module {
  public:
   explicit GnnNetworkImpl(const GnnConfig& config);
-  torch::Tensor forward(const GraphBatch& batch);
+  // `log_work`: log_work(readout, batch.raw_schedule_features), shared by the members.
+  torch::Tensor forward(const GraphBatch& batch, const torch::Tensor& log_work);
 
  private:
   torch::nn::Sequential algorithm_encoder_{nullptr}, schedule_encoder_{nullptr};
   torch::nn::Linear combine_{nullptr}, readout_{nullptr};
   torch::nn::ModuleList convolutions_{nullptr};
-  bool per_point_ = false;
 };
 TORCH_MODULE(GnnNetwork);
 
@@ -50,6 +47,7 @@ class GnnModuleImpl : public torch::nn::Module {
 
  private:
   torch::nn::ModuleList members_{nullptr};
+  Readout readout_;
 };
 TORCH_MODULE(GnnModule);
 

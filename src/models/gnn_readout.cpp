@@ -1,0 +1,81 @@
+#include "models/gnn_readout.h"
+
+#include <fmt/format.h>
+
+#include <cmath>
+#include <stdexcept>
+#include <vector>
+
+#include "features/featurization.h"
+
+namespace gnnperf {
+namespace {
+
+torch::Tensor feature(const torch::Tensor& raw, ScheduleFeature f) { return raw.select(1, f); }
+
+// A count of work in a stage and a guess at the cost of one unit of it, so that a
+// fresh network starts within an order of magnitude of real runtimes.
+struct WorkTerm {
+  torch::Tensor count;  // [nodes]
+  double base_ms;
+};
+
+std::vector<WorkTerm> work_terms(Readout readout, const torch::Tensor& raw) {
+  const auto none = torch::zeros({raw.size(0)}, raw.options());
+  switch (readout) {
+    case Readout::plain:
+      return {{none, 1.0}};
+    case Readout::per_point:
+      return {{feature(raw, kPointsComputedTotal), 1e-6}};
+    case Readout::work_terms:
+      return {
+          {none, 1e-3},                                // loop nest and call overhead
+          {feature(raw, kPointsComputedTotal), 1e-6},  // arithmetic per value
+          {feature(raw, kNumVectors), 1e-6},           // vector instructions
+          {feature(raw, kNumScalars), 1e-6},           // scalar tails and loops
+          {feature(raw, kNumRealizations), 1e-5},      // allocations
+          {feature(raw, kNumRealizations) *            // bytes loaded from producers
+               feature(raw, kUniqueBytesReadPerRealization),
+           1e-7},
+          {feature(raw, kNumProductions) * feature(raw, kBytesAtProduction), 1e-7},  // stored
+      };
+  }
+  throw std::logic_error("unhandled readout");
+}
+
+}  // namespace
+
+Readout parse_readout(const std::string& name) {
+  for (Readout r : {Readout::plain, Readout::per_point, Readout::work_terms}) {
+    if (readout_name(r) == name) return r;
+  }
+  throw std::invalid_argument(
+      fmt::format("unknown readout '{}' (known: plain, per_point, work_terms)", name));
+}
+
+std::string readout_name(Readout readout) {
+  switch (readout) {
+    case Readout::plain:
+      return "plain";
+    case Readout::per_point:
+      return "per_point";
+    case Readout::work_terms:
+      return "work_terms";
+  }
+  throw std::logic_error("unhandled readout");
+}
+
+int readout_terms(Readout readout) {
+  return static_cast<int>(work_terms(readout, torch::zeros({0, kScheduleFeatures})).size());
+}
+
+torch::Tensor log_work(Readout readout, const torch::Tensor& raw_schedule) {
+  std::vector<torch::Tensor> terms;
+  for (const auto& [count, base_ms] : work_terms(readout, raw_schedule)) {
+    // Counts are never negative; clamping keeps a corrupt feature from making a NaN.
+    terms.push_back(torch::log1p(count.clamp_min(0)) + std::log(base_ms));
+  }
+  return torch::stack(terms, 1);
+}
+
+}  // namespace gnnperf
