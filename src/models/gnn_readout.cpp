@@ -1,6 +1,7 @@
 #include "models/gnn_readout.h"
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include <cmath>
 #include <stdexcept>
@@ -46,11 +47,13 @@ std::vector<WorkTerm> work_terms(Readout readout, const torch::Tensor& raw) {
 }  // namespace
 
 Readout parse_readout(const std::string& name) {
+  std::vector<std::string> known;
   for (Readout r : {Readout::plain, Readout::per_point, Readout::work_terms}) {
     if (readout_name(r) == name) return r;
+    known.push_back(readout_name(r));
   }
   throw std::invalid_argument(
-      fmt::format("unknown readout '{}' (known: plain, per_point, work_terms)", name));
+      fmt::format("unknown readout '{}' (known: {})", name, fmt::join(known, ", ")));
 }
 
 std::string readout_name(Readout readout) {
