@@ -350,5 +350,18 @@ TEST(Config, RejectsUnknownKeysAndBadValues) {
   EXPECT_EQ(GnnConfig::from_json(GnnConfig{}.to_json()).readout, Readout::per_point);
 }
 
+TEST(Config, LearningRateDecaysAlongACosineToItsFinalValue) {
+  const auto c = GnnConfig::from_json(
+      {{"learning_rate", 0.01}, {"final_learning_rate", 0.001}, {"epochs", 5}});
+  EXPECT_DOUBLE_EQ(c.learning_rate_at(1), 0.01);
+  EXPECT_NEAR(c.learning_rate_at(2), 0.001 + 0.009 * (1 + std::sqrt(0.5)) / 2, 1e-12);
+  EXPECT_NEAR(c.learning_rate_at(3), 0.0055, 1e-12);
+  EXPECT_DOUBLE_EQ(c.learning_rate_at(5), 0.001);
+  // Without a final rate the step size stays constant, as in model files made before it.
+  const auto constant = GnnConfig::from_json({{"learning_rate", 0.01}});
+  EXPECT_DOUBLE_EQ(constant.learning_rate_at(1), 0.01);
+  EXPECT_DOUBLE_EQ(constant.learning_rate_at(constant.epochs), 0.01);
+}
+
 }  // namespace
 }  // namespace gnnperf

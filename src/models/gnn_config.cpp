@@ -2,7 +2,10 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+#include <cmath>
 #include <fstream>
+#include <numbers>
 #include <stdexcept>
 
 namespace gnnperf {
@@ -38,6 +41,7 @@ nlohmann::json GnnConfig::to_json() const {
           {"ape_weight", ape_weight},
           {"readout", readout_name(readout)},
           {"learning_rate", learning_rate},
+          {"final_learning_rate", final_learning_rate},
           {"weight_decay", weight_decay},
           {"epochs", epochs},
           {"patience", patience},
@@ -60,12 +64,21 @@ GnnConfig GnnConfig::from_json(const nlohmann::json& j) {
   read(j, "ape_weight", c.ape_weight, 0, 1e6);
   read_readout(j, c.readout);
   read(j, "learning_rate", c.learning_rate, 1e-8, 10);
+  c.final_learning_rate = c.learning_rate;
+  read(j, "final_learning_rate", c.final_learning_rate, 1e-8, 10);
   read(j, "weight_decay", c.weight_decay, 0, 1);
   read(j, "epochs", c.epochs, 1, 1e6);
   read(j, "patience", c.patience, 1, 1e6);
   read(j, "batch_schedules", c.batch_schedules, 1, 1e6);
   read(j, "part_schedules", c.part_schedules, 1, 1e6);
   return c;
+}
+
+double GnnConfig::learning_rate_at(int epoch) const {
+  const double progress =
+      epochs > 1 ? std::clamp(static_cast<double>(epoch - 1) / (epochs - 1), 0.0, 1.0) : 0.0;
+  return final_learning_rate +
+         (learning_rate - final_learning_rate) * 0.5 * (1 + std::cos(std::numbers::pi * progress));
 }
 
 GnnConfig GnnConfig::from_file(const std::string& path) {

@@ -19,12 +19,19 @@ struct GnnConfig {
   // schedule features, so that costs scale with layer sizes never trained on
   // (gnn_readout.h).
   Readout readout = Readout::per_point;
-  double learning_rate = 2e-3;
+  double learning_rate = 2e-3;  // Adam's step size in the first epoch
+  // The step size cosine-decays from learning_rate to this by the last epoch; equal to
+  // learning_rate, it stays constant. A decayed step lets the last epochs settle where
+  // a constant one keeps the validation MAPE jumping by ten points from epoch to epoch.
+  double final_learning_rate = 2e-3;
   double weight_decay = 1e-5;
   int epochs = 200;
   int patience = 25;          // epochs without validation improvement before stopping
   int batch_schedules = 256;  // schedules per batch
   int part_schedules = 64;    // schedules of one pipeline per batch part (ranking pairs)
+
+  // The step size of an epoch, counted from 1.
+  double learning_rate_at(int epoch) const;
 
   nlohmann::json to_json() const;
   // Unknown keys and wrong types are errors naming the key.

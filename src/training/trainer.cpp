@@ -210,6 +210,9 @@ TrainResult train_gnn(const std::vector<PipelineGraph>& graphs, const TrainOptio
     EpochReport r;
     r.epoch = ++s.epoch;
     r.epochs = c.epochs;
+    r.learning_rate = c.learning_rate_at(s.epoch);
+    for (auto& group : s.optimizer->param_groups())
+      static_cast<torch::optim::AdamOptions&>(group.options()).lr(r.learning_rate);
     s.module->train();
     int batches = 0;
     for (const auto& parts : epoch_batches(train, c, o.seed, s.epoch)) {

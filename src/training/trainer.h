@@ -16,6 +16,7 @@ namespace gnnperf {
 
 struct EpochReport {
   int epoch = 0, epochs = 0;
+  double learning_rate = 0;
   double loss = 0, regression = 0, ranking = 0, ape = 0;  // training, mean over batches
   double validation_loss = 0;
   Metrics validation;

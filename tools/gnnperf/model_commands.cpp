@@ -109,10 +109,10 @@ int train(const ModelOptions& o) {
     const double eta = seconds / epochs_here * (r.epochs - r.epoch);
     fmt::print(
         stderr,
-        "epoch {}/{} | loss {:.4f} (log-sq {:.4f}, rank {:.4f}, APE {:.4f}) | val loss {:.4f} MAPE "
-        "{:.1f}% tau {:.3f} | {:.1f} s, {:.0f} epochs/h, ETA {}{}\n",
-        r.epoch, r.epochs, r.loss, r.regression, r.ranking, r.ape, r.validation_loss,
-        100 * r.validation.mape, r.validation.kendall_tau, r.seconds,
+        "epoch {}/{} | lr {:.1e} | loss {:.4f} (log-sq {:.4f}, rank {:.4f}, APE {:.4f}) | val loss "
+        "{:.4f} MAPE {:.1f}% tau {:.3f} | {:.1f} s, {:.0f} epochs/h, ETA {}{}\n",
+        r.epoch, r.epochs, r.learning_rate, r.loss, r.regression, r.ranking, r.ape,
+        r.validation_loss, 100 * r.validation.mape, r.validation.kendall_tau, r.seconds,
         3600 * epochs_here / std::max(seconds, 1e-9), format_duration(eta),
         r.improved ? " | best" : "");
   };
