@@ -290,6 +290,7 @@ TEST(Training, AKilledRunResumesToTheSameModel) {
   o.config.hidden = 16;
   o.config.epochs = 6;
   o.config.patience = 6;
+  o.config.final_learning_rate = 1e-4;  // the resumed epochs must take the same steps
   o.model_path = dir + "/whole.gnn";
   const TrainResult whole = train_gnn(graphs, o);
 
@@ -308,6 +309,25 @@ TEST(Training, AKilledRunResumesToTheSameModel) {
   const auto b = resumed.model->predict(g, g.all_rows());
   for (size_t i = 0; i < a.size(); ++i)
     EXPECT_NEAR(a[i].runtime_ms, b[i].runtime_ms, 1e-4 * a[i].runtime_ms);
+}
+
+TEST(Training, KeepingTheLastEpochRunsEveryEpochOnTheDecayedSchedule) {
+  const auto graphs = synthetic_dataset();
+  TrainOptions o;
+  o.model_path = test::scratch_dir("keeplast") + "/m.gnn";
+  o.config.hidden = 16;
+  o.config.epochs = 5;
+  o.config.patience = 1;  // would stop after the first epoch that does not improve
+  o.config.keep_last_epoch = true;
+  o.config.final_learning_rate = o.config.learning_rate / 10;
+  std::vector<double> rates;
+  o.on_epoch = [&](const EpochReport& r) { rates.push_back(r.learning_rate); };
+  const TrainResult r = train_gnn(graphs, o);
+  EXPECT_EQ(r.epochs_run, 5);
+  EXPECT_EQ(r.kept_epoch, 5);
+  ASSERT_EQ(rates.size(), 5u);
+  for (int e = 1; e <= 5; ++e) EXPECT_DOUBLE_EQ(rates[e - 1], o.config.learning_rate_at(e));
+  EXPECT_DOUBLE_EQ(rates.back(), o.config.final_learning_rate);
 }
 
 TEST(ModelFile, BadFilesGetOneClearError) {
@@ -345,6 +365,8 @@ TEST(Config, RejectsUnknownKeysAndBadValues) {
   EXPECT_THROW(GnnConfig::from_json({{"hidden", "wide"}}), std::invalid_argument);
   EXPECT_THROW(GnnConfig::from_json({{"readout", 1}}), std::invalid_argument);
   EXPECT_THROW(GnnConfig::from_json({{"readout", "per_pixel"}}), std::invalid_argument);
+  EXPECT_THROW(GnnConfig::from_json({{"keep_last_epoch", 1}}), std::invalid_argument);
+  EXPECT_TRUE(GnnConfig::from_json({{"keep_last_epoch", true}}).keep_last_epoch);
   EXPECT_EQ(GnnConfig::from_json({{"hidden", 8}}).hidden, 8);
   EXPECT_EQ(GnnConfig::from_json({{"readout", "work_terms"}}).readout, Readout::work_terms);
   EXPECT_EQ(GnnConfig::from_json(GnnConfig{}.to_json()).readout, Readout::per_point);

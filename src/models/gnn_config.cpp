@@ -18,6 +18,13 @@ void read_readout(const nlohmann::json& j, Readout& value) {
   value = parse_readout(j.at("readout").get<std::string>());
 }
 
+void read_flag(const nlohmann::json& j, const char* key, bool& value) {
+  if (!j.contains(key)) return;
+  if (!j.at(key).is_boolean())
+    throw std::invalid_argument(fmt::format("config key '{}' must be true or false", key));
+  value = j.at(key).get<bool>();
+}
+
 template <typename T>
 void read(const nlohmann::json& j, const char* key, T& value, double lo, double hi) {
   if (!j.contains(key)) return;
@@ -45,6 +52,7 @@ nlohmann::json GnnConfig::to_json() const {
           {"weight_decay", weight_decay},
           {"epochs", epochs},
           {"patience", patience},
+          {"keep_last_epoch", keep_last_epoch},
           {"batch_schedules", batch_schedules},
           {"part_schedules", part_schedules}};
 }
@@ -69,6 +77,7 @@ GnnConfig GnnConfig::from_json(const nlohmann::json& j) {
   read(j, "weight_decay", c.weight_decay, 0, 1);
   read(j, "epochs", c.epochs, 1, 1e6);
   read(j, "patience", c.patience, 1, 1e6);
+  read_flag(j, "keep_last_epoch", c.keep_last_epoch);
   read(j, "batch_schedules", c.batch_schedules, 1, 1e6);
   read(j, "part_schedules", c.part_schedules, 1, 1e6);
   return c;

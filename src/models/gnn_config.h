@@ -26,7 +26,12 @@ struct GnnConfig {
   double final_learning_rate = 2e-3;
   double weight_decay = 1e-5;
   int epochs = 200;
-  int patience = 25;          // epochs without validation improvement before stopping
+  int patience = 25;  // epochs without validation improvement before stopping
+  // Keep the last epoch's network instead of the one with the lowest validation loss. With
+  // a decayed step size the last epoch ranks and scores better on validation pipelines
+  // than the lowest-loss one, whose squared log error follows a few badly predicted
+  // pipelines (README, "Training").
+  bool keep_last_epoch = false;
   int batch_schedules = 256;  // schedules per batch
   int part_schedules = 64;    // schedules of one pipeline per batch part (ranking pairs)
 

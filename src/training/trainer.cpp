@@ -205,7 +205,7 @@ TrainResult train_gnn(const std::vector<PipelineGraph>& graphs, const TrainOptio
   const GnnConfig& c = s.config;
   const auto validation_batches = fixed_batches(validation, c, s.transform);
 
-  while (s.epoch < c.epochs && s.epoch - s.best_epoch < c.patience) {
+  while (s.epoch < c.epochs && (c.keep_last_epoch || s.epoch - s.best_epoch < c.patience)) {
     const auto epoch_start = std::chrono::steady_clock::now();
     EpochReport r;
     r.epoch = ++s.epoch;
@@ -247,10 +247,10 @@ TrainResult train_gnn(const std::vector<PipelineGraph>& graphs, const TrainOptio
     if (o.on_epoch) o.on_epoch(r);
   }
 
-  restore(s.module, s.best);
+  if (!c.keep_last_epoch) restore(s.module, s.best);
   TrainResult result;
   result.epochs_run = s.epoch;
-  result.best_epoch = s.best_epoch;
+  result.kept_epoch = c.keep_last_epoch ? s.epoch : s.best_epoch;
   auto model = std::make_unique<GnnCostModel>(c, s.transform, s.module, nlohmann::json::object());
   result.validation = compute_metrics(evaluate(*model, validation));
   result.test = compute_metrics(evaluate(*model, test));
@@ -258,7 +258,7 @@ TrainResult train_gnn(const std::vector<PipelineGraph>& graphs, const TrainOptio
   const nlohmann::json record = {{"dataset", o.dataset},
                                  {"seed", o.seed},
                                  {"epochs_run", result.epochs_run},
-                                 {"best_epoch", result.best_epoch},
+                                 {"kept_epoch", result.kept_epoch},
                                  {"train_seconds", result.seconds},
                                  {"split",
                                   {{"spec", o.split.spec()},

@@ -35,9 +35,11 @@ struct TrainOptions {
 };
 
 struct TrainResult {
-  std::unique_ptr<GnnCostModel> model;  // the best epoch's, also saved to model_path
+  // The kept epoch's (the best or, with keep_last_epoch, the last), also saved to
+  // model_path.
+  std::unique_ptr<GnnCostModel> model;
   Metrics validation, test;
-  int epochs_run = 0, best_epoch = 0;
+  int epochs_run = 0, kept_epoch = 0;
   double seconds = 0;
 };
 

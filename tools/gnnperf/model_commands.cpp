@@ -117,8 +117,8 @@ int train(const ModelOptions& o) {
         r.improved ? " | best" : "");
   };
   const TrainResult r = train_gnn(graphs, t);
-  fmt::print("model saved to {} (best epoch {} of {}, {:.0f} s, seed {}, split {})\n", o.model,
-             r.best_epoch, r.epochs_run, r.seconds, o.seed, t.split.spec());
+  fmt::print("model saved to {} (kept epoch {} of {}, {:.0f} s, seed {}, split {})\n", o.model,
+             r.kept_epoch, r.epochs_run, r.seconds, o.seed, t.split.spec());
   fmt::print("{:<11} {:>9} {:>9} {:>8} {:>10} {:>9} {:>9}\n", "split", "pipelines", "schedules",
              "MAPE", "median APE", "tau", "top-1");
   print_metrics("validation", r.validation);
