@@ -290,7 +290,7 @@ TEST(Training, AKilledRunResumesToTheSameModel) {
   o.config.hidden = 16;
   o.config.epochs = 6;
   o.config.patience = 6;
-  o.config.final_learning_rate = 1e-4;  // the resumed epochs must take the same steps
+  o.config.final_learning_rate = 1e-4;  // the resumed epochs must take the same decayed steps
   o.model_path = dir + "/whole.gnn";
   const TrainResult whole = train_gnn(graphs, o);
 
@@ -366,7 +366,7 @@ TEST(Config, RejectsUnknownKeysAndBadValues) {
   EXPECT_THROW(GnnConfig::from_json({{"readout", 1}}), std::invalid_argument);
   EXPECT_THROW(GnnConfig::from_json({{"readout", "per_pixel"}}), std::invalid_argument);
   EXPECT_THROW(GnnConfig::from_json({{"keep_last_epoch", 1}}), std::invalid_argument);
-  EXPECT_TRUE(GnnConfig::from_json({{"keep_last_epoch", true}}).keep_last_epoch);
+  EXPECT_FALSE(GnnConfig::from_json({{"keep_last_epoch", false}}).keep_last_epoch);
   EXPECT_EQ(GnnConfig::from_json({{"hidden", 8}}).hidden, 8);
   EXPECT_EQ(GnnConfig::from_json({{"readout", "work_terms"}}).readout, Readout::work_terms);
   EXPECT_EQ(GnnConfig::from_json(GnnConfig{}.to_json()).readout, Readout::per_point);
@@ -379,10 +379,12 @@ TEST(Config, LearningRateDecaysAlongACosineToItsFinalValue) {
   EXPECT_NEAR(c.learning_rate_at(2), 0.001 + 0.009 * (1 + std::sqrt(0.5)) / 2, 1e-12);
   EXPECT_NEAR(c.learning_rate_at(3), 0.0055, 1e-12);
   EXPECT_DOUBLE_EQ(c.learning_rate_at(5), 0.001);
-  // Without a final rate the step size stays constant, as in model files made before it.
-  const auto constant = GnnConfig::from_json({{"learning_rate", 0.01}});
-  EXPECT_DOUBLE_EQ(constant.learning_rate_at(1), 0.01);
-  EXPECT_DOUBLE_EQ(constant.learning_rate_at(constant.epochs), 0.01);
+  // Without a final rate the step size decays to a twentieth of the first.
+  const auto decayed = GnnConfig::from_json({{"learning_rate", 0.01}});
+  EXPECT_DOUBLE_EQ(decayed.learning_rate_at(1), 0.01);
+  EXPECT_DOUBLE_EQ(decayed.learning_rate_at(decayed.epochs), 0.0005);
+  const auto constant = GnnConfig::from_json({{"final_learning_rate", GnnConfig{}.learning_rate}});
+  EXPECT_DOUBLE_EQ(constant.learning_rate_at(constant.epochs), constant.learning_rate);
 }
 
 }  // namespace

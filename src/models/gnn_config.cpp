@@ -72,7 +72,7 @@ GnnConfig GnnConfig::from_json(const nlohmann::json& j) {
   read(j, "ape_weight", c.ape_weight, 0, 1e6);
   read_readout(j, c.readout);
   read(j, "learning_rate", c.learning_rate, 1e-8, 10);
-  c.final_learning_rate = c.learning_rate;
+  c.final_learning_rate = c.learning_rate / 20;
   read(j, "final_learning_rate", c.final_learning_rate, 1e-8, 10);
   read(j, "weight_decay", c.weight_decay, 0, 1);
   read(j, "epochs", c.epochs, 1, 1e6);
