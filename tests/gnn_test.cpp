@@ -327,7 +327,7 @@ TEST(Training, KeepingTheLastEpochRunsEveryEpochOnTheDecayedSchedule) {
   EXPECT_EQ(r.kept_epoch, 5);
   ASSERT_EQ(rates.size(), 5u);
   for (int e = 1; e <= 5; ++e) EXPECT_DOUBLE_EQ(rates[e - 1], o.config.learning_rate_at(e));
-  EXPECT_DOUBLE_EQ(rates.back(), o.config.final_learning_rate);
+  EXPECT_DOUBLE_EQ(rates.back(), o.config.final_learning_rate_or_default());
 }
 
 TEST(ModelFile, BadFilesGetOneClearError) {

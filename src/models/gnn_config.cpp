@@ -48,7 +48,7 @@ nlohmann::json GnnConfig::to_json() const {
           {"ape_weight", ape_weight},
           {"readout", readout_name(readout)},
           {"learning_rate", learning_rate},
-          {"final_learning_rate", final_learning_rate},
+          {"final_learning_rate", final_learning_rate_or_default()},
           {"weight_decay", weight_decay},
           {"epochs", epochs},
           {"patience", patience},
@@ -72,8 +72,11 @@ GnnConfig GnnConfig::from_json(const nlohmann::json& j) {
   read(j, "ape_weight", c.ape_weight, 0, 1e6);
   read_readout(j, c.readout);
   read(j, "learning_rate", c.learning_rate, 1e-8, 10);
-  c.final_learning_rate = c.learning_rate / 20;
-  read(j, "final_learning_rate", c.final_learning_rate, 1e-8, 10);
+  if (j.contains("final_learning_rate")) {
+    double rate = 0;
+    read(j, "final_learning_rate", rate, 1e-8, 10);
+    c.final_learning_rate = rate;
+  }
   read(j, "weight_decay", c.weight_decay, 0, 1);
   read(j, "epochs", c.epochs, 1, 1e6);
   read(j, "patience", c.patience, 1, 1e6);
@@ -83,11 +86,15 @@ GnnConfig GnnConfig::from_json(const nlohmann::json& j) {
   return c;
 }
 
+double GnnConfig::final_learning_rate_or_default() const {
+  return final_learning_rate.value_or(learning_rate / 20);
+}
+
 double GnnConfig::learning_rate_at(int epoch) const {
   const double progress =
       epochs > 1 ? std::clamp(static_cast<double>(epoch - 1) / (epochs - 1), 0.0, 1.0) : 0.0;
-  return final_learning_rate +
-         (learning_rate - final_learning_rate) * 0.5 * (1 + std::cos(std::numbers::pi * progress));
+  const double last = final_learning_rate_or_default();
+  return last + (learning_rate - last) * 0.5 * (1 + std::cos(std::numbers::pi * progress));
 }
 
 GnnConfig GnnConfig::from_file(const std::string& path) {

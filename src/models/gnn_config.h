@@ -3,6 +3,7 @@
 
 #include <cstdint>
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <string>
 
 #include "models/gnn_readout.h"
@@ -23,10 +24,10 @@ struct GnnConfig {
   // The step size cosine-decays to this by the last epoch (when not given, to
   // learning_rate / 20): with a constant step the validation MAPE jumped by ten points
   // from epoch to epoch, and the decayed last epochs settle (README, "Training").
-  double final_learning_rate = 1e-4;
+  std::optional<double> final_learning_rate;
   double weight_decay = 1e-5;
   int epochs = 100;
-  int patience = 25;  // epochs without validation improvement before stopping
+  int patience = 25;  // without keep_last_epoch: epochs without improvement before stopping
   // Keep the last epoch's network, running every epoch, instead of stopping early and
   // keeping the one with the lowest validation loss. After the decay the last epoch ranks
   // and scores better on validation pipelines than the lowest-loss one, whose squared log
@@ -35,6 +36,7 @@ struct GnnConfig {
   int batch_schedules = 256;  // schedules per batch
   int part_schedules = 64;    // schedules of one pipeline per batch part (ranking pairs)
 
+  double final_learning_rate_or_default() const;
   // The step size of an epoch, counted from 1.
   double learning_rate_at(int epoch) const;
 
