@@ -254,7 +254,6 @@ TEST(Training, LowersTheLossAndBeatsPredictingTheTrainingMean) {
   o.model_path = test::scratch_dir("train") + "/m.gnn";
   o.config.hidden = 32;
   o.config.epochs = 40;
-  o.config.patience = 40;
   o.config.batch_schedules = 24;  // 480 schedules: 20 optimizer steps an epoch
   o.config.part_schedules = 12;
   std::vector<double> losses;
@@ -289,7 +288,6 @@ TEST(Training, AKilledRunResumesToTheSameModel) {
   TrainOptions o;
   o.config.hidden = 16;
   o.config.epochs = 6;
-  o.config.patience = 6;
   o.config.final_learning_rate = 1e-4;  // the resumed epochs must take the same decayed steps
   o.model_path = dir + "/whole.gnn";
   const TrainResult whole = train_gnn(graphs, o);
