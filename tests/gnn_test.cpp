@@ -88,9 +88,9 @@ TEST(Gnn, StageCostsAreNonNegativeAndSumToTheRuntime) {
   }
 }
 
-// Stage costs of a fresh module whose readouts are zero: every unit of work costs its
+// The output of a fresh module whose readouts are zero: every unit of work costs its
 // documented base cost.
-torch::Tensor stage_costs_of_zero_readout(Readout readout, const PipelineGraph& g) {
+GnnOutput output_of_zero_readout(Readout readout, const PipelineGraph& g) {
   GnnConfig c;
   c.hidden = 8;
   c.members = 2;
@@ -102,7 +102,11 @@ torch::Tensor stage_costs_of_zero_readout(Readout readout, const PipelineGraph& 
   }
   const GraphBatch batch = make_batch({{&g, g.all_rows()}},
                                       FeatureTransform::fit(std::vector<const PipelineGraph*>{&g}));
-  return module->forward(batch).stage_cost_ms;
+  return module->forward(batch);
+}
+
+torch::Tensor stage_costs_of_zero_readout(Readout readout, const PipelineGraph& g) {
+  return output_of_zero_readout(readout, g).stage_cost_ms;
 }
 
 TEST(Gnn, ReadoutsMultiplyBaseCostsByCountsOfWork) {
@@ -120,6 +124,24 @@ TEST(Gnn, ReadoutsMultiplyBaseCostsByCountsOfWork) {
       1e-7 * (1 + count(kNumProductions) * count(kBytesAtProduction));
   EXPECT_TRUE(
       torch::allclose(stage_costs_of_zero_readout(Readout::work_terms, g), work_terms, 1e-4));
+}
+
+TEST(Gnn, TermSharesSplitEachStageCostByItsWork) {
+  const PipelineGraph g = synthetic_pipeline(1, 3, 14);
+  const auto raw = g.schedules.reshape({-1, kScheduleFeatures});
+  const auto count = [&](ScheduleFeature f) { return raw.select(1, f); };
+  ASSERT_EQ(readout_term_names(Readout::work_terms),
+            (std::vector<std::string>{"overhead", "points", "vectors", "scalars", "allocations",
+                                      "bytes_loaded", "bytes_stored"}));
+  const GnnOutput out = output_of_zero_readout(Readout::work_terms, g);
+  ASSERT_EQ(out.term_share.sizes(), (std::vector<int64_t>{raw.size(0), 7}));
+  EXPECT_TRUE(torch::allclose(out.term_share.sum(1), torch::ones({raw.size(0)}), 1e-5));
+  EXPECT_TRUE(torch::allclose(out.term_share.select(1, 0), 1e-3 / out.stage_cost_ms, 1e-4));
+  EXPECT_TRUE(torch::allclose(out.term_share.select(1, 1),
+                              1e-6 * (1 + count(kPointsComputedTotal)) / out.stage_cost_ms, 1e-4));
+  // One term without a count is the whole stage.
+  const GnnOutput plain = output_of_zero_readout(Readout::plain, g);
+  EXPECT_TRUE(torch::allclose(plain.term_share, torch::ones({raw.size(0), 1})));
 }
 
 TEST(Gnn, EnsembleStageCostsAreTheMembersGeometricMean) {

@@ -70,7 +70,16 @@ TEST(ModelCli, TrainThenPredictOnARealFixture) {
       EXPECT_GT(s["predicted_ms"].get<double>(), 0);
       EXPECT_GT(s["measured_ms"].get<double>(), 0);
       double share = 0;
-      for (const auto& stage : s["stage_shares"]) share += stage["share"].get<double>();
+      for (const auto& stage : s["stage_shares"]) {
+        share += stage["share"].get<double>();
+        // The default readout's seven work terms split each stage's cost.
+        ASSERT_EQ(stage["terms"].size(), 7u);
+        double terms = 0;
+        for (const auto& [term, term_share] : stage["terms"].items())
+          terms += term_share.get<double>();
+        EXPECT_NEAR(terms, 1.0, 1e-5) << stage.dump();
+        EXPECT_TRUE(stage["terms"].contains("overhead"));
+      }
       EXPECT_NEAR(share, 1.0, 1e-6);
     }
   }

@@ -12,6 +12,9 @@ namespace gnnperf {
 struct SchedulePrediction {
   double runtime_ms = 0;
   std::vector<double> stage_cost_ms;  // per stage, in featurization order; may be empty
+  // Per stage, each work term's share of the stage's cost (the GNN's readout,
+  // gnn_readout.h): what the model thinks the time goes to. Empty for other models.
+  std::vector<std::vector<double>> stage_term_shares;
 };
 
 class CostModel {

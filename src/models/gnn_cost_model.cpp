@@ -124,11 +124,18 @@ std::vector<SchedulePrediction> GnnCostModel::predict(const PipelineGraph& pipel
   const auto runtime = out.runtime_ms.to(torch::kFloat64).contiguous();
   const auto stages =
       out.stage_cost_ms.to(torch::kFloat64).reshape({-1, pipeline.num_stages}).contiguous();
+  const int64_t terms = out.term_share.size(1);
+  const auto shares = out.term_share.to(torch::kFloat64).contiguous();
   std::vector<SchedulePrediction> predictions(rows.size());
   for (size_t i = 0; i < rows.size(); ++i) {
-    predictions[i].runtime_ms = runtime[static_cast<int64_t>(i)].item<double>();
-    const double* s = stages[static_cast<int64_t>(i)].data_ptr<double>();
+    const auto row = static_cast<int64_t>(i);
+    predictions[i].runtime_ms = runtime[row].item<double>();
+    const double* s = stages[row].data_ptr<double>();
     predictions[i].stage_cost_ms.assign(s, s + pipeline.num_stages);
+    for (int64_t stage = 0; stage < pipeline.num_stages; ++stage) {
+      const double* t = shares[row * pipeline.num_stages + stage].data_ptr<double>();
+      predictions[i].stage_term_shares.emplace_back(t, t + terms);
+    }
   }
   return predictions;
 }

@@ -9,6 +9,7 @@
 #include <nlohmann/json.hpp>
 #include <stdexcept>
 #include <string>
+#include <vector>
 
 #include "graph/feature_transform.h"
 #include "models/cost_model.h"
@@ -39,6 +40,8 @@ class GnnCostModel : public CostModel {
   std::vector<SchedulePrediction> predict(const PipelineGraph& pipeline,
                                           const std::vector<int64_t>& rows) const override;
 
+  // Names of the work terms of SchedulePrediction::stage_term_shares.
+  std::vector<std::string> term_names() const { return readout_term_names(config_.readout); }
   const GnnConfig& config() const { return config_; }
   const FeatureTransform& transform() const { return transform_; }
   const nlohmann::json& record() const { return record_; }

@@ -43,9 +43,7 @@ torch::Tensor GnnNetworkImpl::forward(const GraphBatch& b, const torch::Tensor& 
   for (const auto& conv : *convolutions_) {
     h = h + torch::relu(conv->as<torch::nn::Linear>()->forward(propagate(h, b)));
   }
-  // Costs span microseconds to seconds: predict log cost, clamped so exp stays finite.
-  // The sum of the terms' costs, in log space.
-  return torch::logsumexp(readout_->forward(h) + log_work, 1).clamp(-30, 30);
+  return readout_->forward(h) + log_work;
 }
 
 GnnModuleImpl::GnnModuleImpl(const GnnConfig& c) : readout_(c.readout) {
@@ -59,13 +57,18 @@ GnnOutput GnnModuleImpl::forward(const GraphBatch& b) {
         .index_add(0, b.node_graph, stage_cost);
   };
   const auto work = log_work(readout_, b.raw_schedule_features);
-  std::vector<torch::Tensor> log_costs, runtimes;
+  std::vector<torch::Tensor> log_costs, runtimes, term_shares;
   for (const auto& member : *members_) {
-    log_costs.push_back(member->as<GnnNetwork>()->forward(b, work));
+    const auto log_terms = member->as<GnnNetwork>()->forward(b, work);
+    // Costs span microseconds to seconds: the stage's log cost (the sum of its terms'
+    // costs, in log space) is clamped so exp stays finite.
+    log_costs.push_back(torch::logsumexp(log_terms, 1).clamp(-30, 30));
     runtimes.push_back(runtime_of(torch::exp(log_costs.back())));
+    term_shares.push_back(torch::softmax(log_terms.detach(), 1));
   }
   GnnOutput out;
   out.stage_cost_ms = torch::exp(torch::stack(log_costs).mean(0));
+  out.term_share = torch::stack(term_shares).mean(0);
   out.runtime_ms = runtime_of(out.stage_cost_ms);
   out.member_runtime_ms = torch::stack(runtimes);
   return out;

@@ -21,12 +21,15 @@
 namespace gnnperf {
 
 struct GnnOutput {
-  torch::Tensor stage_cost_ms;      // [nodes]: the members' geometric mean
+  torch::Tensor stage_cost_ms;  // [nodes]: the members' geometric mean
+  // [nodes, terms]: each work term's share of its stage's cost, the members' mean; not
+  // differentiable (it explains predictions, training does not use it).
+  torch::Tensor term_share;
   torch::Tensor runtime_ms;         // [graphs]: the sum of the stage costs
   torch::Tensor member_runtime_ms;  // [members, graphs]: each member's own, for training
 };
 
-// One member: the log cost of every node of the batch.
+// One member: the log cost of every work term of every node of the batch, [nodes, terms].
 class GnnNetworkImpl : public torch::nn::Module {
  public:
   explicit GnnNetworkImpl(const GnnConfig& config);

@@ -17,6 +17,7 @@ torch::Tensor feature(const torch::Tensor& raw, ScheduleFeature f) { return raw.
 // A count of work in a stage and a guess at the cost of one unit of it, so that a
 // fresh network starts within an order of magnitude of real runtimes.
 struct WorkTerm {
+  const char* name;
   torch::Tensor count;  // [nodes]
   double base_ms;
 };
@@ -25,20 +26,19 @@ std::vector<WorkTerm> work_terms(Readout readout, const torch::Tensor& raw) {
   const auto none = torch::zeros({raw.size(0)}, raw.options());
   switch (readout) {
     case Readout::plain:
-      return {{none, 1.0}};
+      return {{"stage", none, 1.0}};
     case Readout::per_point:
-      return {{feature(raw, kPointsComputedTotal), 1e-6}};
+      return {{"points", feature(raw, kPointsComputedTotal), 1e-6}};
     case Readout::work_terms:
       return {
-          {none, 1e-3},                                // loop nest and call overhead
-          {feature(raw, kPointsComputedTotal), 1e-6},  // arithmetic per value
-          {feature(raw, kNumVectors), 1e-6},           // vector instructions
-          {feature(raw, kNumScalars), 1e-6},           // scalar tails and loops
-          {feature(raw, kNumRealizations), 1e-5},      // allocations
-          {feature(raw, kNumRealizations) *            // bytes loaded from producers
-               feature(raw, kUniqueBytesReadPerRealization),
-           1e-7},
-          {feature(raw, kNumProductions) * feature(raw, kBytesAtProduction), 1e-7},  // stored
+          {"overhead", none, 1e-3},                              // loop nest and call
+          {"points", feature(raw, kPointsComputedTotal), 1e-6},  // arithmetic per value
+          {"vectors", feature(raw, kNumVectors), 1e-6},          // vector instructions
+          {"scalars", feature(raw, kNumScalars), 1e-6},          // scalar tails and loops
+          {"allocations", feature(raw, kNumRealizations), 1e-5},
+          {"bytes_loaded",  // from producers
+           feature(raw, kNumRealizations) * feature(raw, kUniqueBytesReadPerRealization), 1e-7},
+          {"bytes_stored", feature(raw, kNumProductions) * feature(raw, kBytesAtProduction), 1e-7},
       };
   }
   throw std::logic_error("unhandled readout");
@@ -68,15 +68,20 @@ std::string readout_name(Readout readout) {
   throw std::logic_error("unhandled readout");
 }
 
-int readout_terms(Readout readout) {
-  return static_cast<int>(work_terms(readout, torch::zeros({0, kScheduleFeatures})).size());
+std::vector<std::string> readout_term_names(Readout readout) {
+  std::vector<std::string> names;
+  for (const auto& term : work_terms(readout, torch::zeros({0, kScheduleFeatures})))
+    names.emplace_back(term.name);
+  return names;
 }
+
+int readout_terms(Readout readout) { return static_cast<int>(readout_term_names(readout).size()); }
 
 torch::Tensor log_work(Readout readout, const torch::Tensor& raw_schedule) {
   std::vector<torch::Tensor> terms;
-  for (const auto& [count, base_ms] : work_terms(readout, raw_schedule)) {
+  for (const auto& term : work_terms(readout, raw_schedule)) {
     // Counts are never negative; clamping keeps a corrupt feature from making a NaN.
-    terms.push_back(torch::log1p(count.clamp_min(0)) + std::log(base_ms));
+    terms.push_back(torch::log1p(term.count.clamp_min(0)) + std::log(term.base_ms));
   }
   return torch::stack(terms, 1);
 }

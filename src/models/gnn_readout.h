@@ -10,6 +10,7 @@
 #include <torch/torch.h>
 
 #include <string>
+#include <vector>
 
 namespace gnnperf {
 
@@ -23,6 +24,8 @@ enum class Readout {
 Readout parse_readout(const std::string& name);
 std::string readout_name(Readout readout);
 
+// What each term counts ("overhead", "points", ...), in the readout's order.
+std::vector<std::string> readout_term_names(Readout readout);
 int readout_terms(Readout readout);
 
 // [nodes, terms]: log((1 + count) x base cost in ms) of each term, from the raw

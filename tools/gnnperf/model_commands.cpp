@@ -31,10 +31,11 @@ struct ModelOptions {
   int parallelism = 1;
 };
 
-// Stage shares of one prediction, largest first, as JSON; `top` gets the first three
-// as text ("conv 61%, relu 20%, pad 9%").
+// Stage shares of one prediction, largest first, as JSON, each with its work terms'
+// shares of the stage's cost (`term_names`, one per term); `top` gets the first three
+// stages as text, each with its largest term ("conv 61% (points 80%), relu 20% ...").
 nlohmann::json stage_shares(const SchedulePrediction& p, const std::vector<std::string>& names,
-                            std::string& top) {
+                            const std::vector<std::string>& term_names, std::string& top) {
   std::vector<size_t> order(p.stage_cost_ms.size());
   std::iota(order.begin(), order.end(), 0);
   std::sort(order.begin(), order.end(),
@@ -43,9 +44,15 @@ nlohmann::json stage_shares(const SchedulePrediction& p, const std::vector<std::
   top.clear();
   for (size_t k : order) {
     const double share = p.stage_cost_ms[k] / p.runtime_ms;
-    shares.push_back({{"stage", k}, {"name", names[k]}, {"share", share}});
-    if (shares.size() <= 3)
-      top += fmt::format("{}{} {:.0f}%", top.empty() ? "" : ", ", names[k], 100 * share);
+    const std::vector<double>& terms = p.stage_term_shares.at(k);
+    nlohmann::json term_json = nlohmann::json::object();
+    for (size_t t = 0; t < terms.size(); ++t) term_json[term_names.at(t)] = terms[t];
+    shares.push_back({{"stage", k}, {"name", names[k]}, {"share", share}, {"terms", term_json}});
+    if (shares.size() <= 3) {
+      const auto largest = std::max_element(terms.begin(), terms.end()) - terms.begin();
+      top += fmt::format("{}{} {:.0f}% ({} {:.0f}%)", top.empty() ? "" : ", ", names[k],
+                         100 * share, term_names.at(largest), 100 * terms[largest]);
+    }
   }
   return shares;
 }
@@ -54,6 +61,7 @@ nlohmann::json stage_shares(const SchedulePrediction& p, const std::vector<std::
 // greedy, stock weights): how long the network's layers would run.
 int predict_onnx(const ModelOptions& o) {
   const auto model = GnnCostModel::load(o.model);
+  const auto term_names = model->term_names();
   const auto network = OnnxNetwork::import(o.onnx, parse_input_shapes(o.input_shapes));
   const auto workloads = onnx_workloads(network, parse_onnx_split(o.onnx_split));
   const Halide::Target target = host_target();
@@ -66,7 +74,7 @@ int predict_onnx(const ModelOptions& o) {
     const SchedulePrediction p = model->predict(g, {0}).at(0);
     total_ms += p.runtime_ms;
     std::string top;
-    const auto shares = stage_shares(p, g.stage_names, top);
+    const auto shares = stage_shares(p, g.stage_names, term_names, top);
     out.push_back({{"name", w.name},
                    {"stages", g.num_stages},
                    {"predicted_ms", p.runtime_ms},
@@ -130,6 +138,7 @@ int predict(const ModelOptions& o) {
   if (!o.onnx.empty()) return predict_onnx(o);
   if (o.db.empty()) throw std::invalid_argument("predict needs --db or --onnx");
   const auto model = GnnCostModel::load(o.model);
+  const auto term_names = model->term_names();
   const SplitRule rule = split_rule_of(model->record());
   DatasetStore store(o.db, /*read_only=*/true);
   auto graphs = load_pipeline_graphs(store, choose_machine(store, o.machine));
@@ -151,7 +160,7 @@ int predict(const ModelOptions& o) {
       const auto& p = predictions[i];
       const double measured = g.runtimes_ms[static_cast<int64_t>(i)].item<double>();
       std::string top;
-      const auto shares = stage_shares(p, g.stage_names, top);
+      const auto shares = stage_shares(p, g.stage_names, term_names, top);
       schedules.push_back({{"schedule_id", g.schedule_ids[i]},
                            {"predicted_ms", p.runtime_ms},
                            {"measured_ms", measured},
