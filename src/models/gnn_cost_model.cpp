@@ -126,16 +126,15 @@ std::vector<SchedulePrediction> GnnCostModel::predict(const PipelineGraph& pipel
       out.stage_cost_ms.to(torch::kFloat64).reshape({-1, pipeline.num_stages}).contiguous();
   const int64_t terms = out.term_share.size(1);
   const auto shares = out.term_share.to(torch::kFloat64).contiguous();
+  const double* share = shares.data_ptr<double>();  // [schedule][stage][term]
   std::vector<SchedulePrediction> predictions(rows.size());
   for (size_t i = 0; i < rows.size(); ++i) {
     const auto row = static_cast<int64_t>(i);
     predictions[i].runtime_ms = runtime[row].item<double>();
     const double* s = stages[row].data_ptr<double>();
     predictions[i].stage_cost_ms.assign(s, s + pipeline.num_stages);
-    for (int64_t stage = 0; stage < pipeline.num_stages; ++stage) {
-      const double* t = shares[row * pipeline.num_stages + stage].data_ptr<double>();
-      predictions[i].stage_term_shares.emplace_back(t, t + terms);
-    }
+    for (int64_t stage = 0; stage < pipeline.num_stages; ++stage, share += terms)
+      predictions[i].stage_term_shares.emplace_back(share, share + terms);
   }
   return predictions;
 }
