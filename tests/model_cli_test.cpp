@@ -88,6 +88,22 @@ TEST(ModelCli, TrainThenPredictOnARealFixture) {
                          std::to_string(id));
   ASSERT_EQ(one.exit_code, 0) << one.err;
   EXPECT_NE(one.out.find("predicted"), std::string::npos);
+  // Each schedule line names its stages' largest work terms: "out 61% (points 80%), ...".
+  EXPECT_NE(one.out.find("% ("), std::string::npos) << one.out;
+}
+
+TEST(ModelCli, PredictNamesNoTermForASingleTermReadout) {
+  const std::string dir = test::scratch_dir("modelplain");
+  test::write_file(dir + "/plain.json", R"({"readout": "plain", "members": 1, "hidden": 8})");
+  const std::string model = dir + "/m.gnn";
+  ASSERT_EQ(run_gnnperf("train --db " + fixture() + " --out " + model + " --epochs 2 --config " +
+                        dir + "/plain.json")
+                .exit_code,
+            0);
+  auto p = run_gnnperf("predict --model " + model + " --db " + fixture());
+  ASSERT_EQ(p.exit_code, 0) << p.err;
+  EXPECT_NE(p.out.find("predicted"), std::string::npos);
+  EXPECT_EQ(p.out.find("% ("), std::string::npos) << p.out;  // no "(stage 100%)"
 }
 
 TEST(ModelCli, BadInputGetsOneClearLine) {

@@ -33,7 +33,8 @@ struct ModelOptions {
 
 // Stage shares of one prediction, largest first, as JSON, each with its work terms'
 // shares of the stage's cost (`term_names`, one per term); `top` gets the first three
-// stages as text, each with its largest term ("conv 61% (points 80%), relu 20% ...").
+// stages as text, each with its largest term ("conv 61% (points 80%), relu 20% ..."), or
+// without one when the readout has a single term, which then always holds 100%.
 nlohmann::json stage_shares(const SchedulePrediction& p, const std::vector<std::string>& names,
                             const std::vector<std::string>& term_names, std::string& top) {
   std::vector<size_t> order(p.stage_cost_ms.size());
@@ -49,9 +50,11 @@ nlohmann::json stage_shares(const SchedulePrediction& p, const std::vector<std::
     for (size_t t = 0; t < terms.size(); ++t) term_json[term_names.at(t)] = terms[t];
     shares.push_back({{"stage", k}, {"name", names[k]}, {"share", share}, {"terms", term_json}});
     if (shares.size() <= 3) {
-      const auto largest = std::max_element(terms.begin(), terms.end()) - terms.begin();
-      top += fmt::format("{}{} {:.0f}% ({} {:.0f}%)", top.empty() ? "" : ", ", names[k],
-                         100 * share, term_names.at(largest), 100 * terms[largest]);
+      top += fmt::format("{}{} {:.0f}%", top.empty() ? "" : ", ", names[k], 100 * share);
+      if (terms.size() > 1) {
+        const auto largest = std::max_element(terms.begin(), terms.end()) - terms.begin();
+        top += fmt::format(" ({} {:.0f}%)", term_names.at(largest), 100 * terms[largest]);
+      }
     }
   }
   return shares;
