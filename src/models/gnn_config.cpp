@@ -43,6 +43,8 @@ void read(const nlohmann::json& j, const char* key, T& value, double lo, double 
 nlohmann::json GnnConfig::to_json() const {
   return {{"hidden", hidden},
           {"layers", layers},
+          {"directed_messages", directed_messages},
+          {"global_context", global_context},
           {"members", members},
           {"rank_weight", rank_weight},
           {"ape_weight", ape_weight},
@@ -53,6 +55,7 @@ nlohmann::json GnnConfig::to_json() const {
           {"epochs", epochs},
           {"patience", patience},
           {"keep_last_epoch", keep_last_epoch},
+          {"train_on_validation", train_on_validation},
           {"batch_schedules", batch_schedules},
           {"part_schedules", part_schedules}};
 }
@@ -67,6 +70,8 @@ GnnConfig GnnConfig::from_json(const nlohmann::json& j) {
   }
   read(j, "hidden", c.hidden, 1, 4096);
   read(j, "layers", c.layers, 0, 32);
+  read_flag(j, "directed_messages", c.directed_messages);
+  read_flag(j, "global_context", c.global_context);
   read(j, "members", c.members, 1, 64);
   read(j, "rank_weight", c.rank_weight, 0, 1e6);
   read(j, "ape_weight", c.ape_weight, 0, 1e6);
@@ -81,6 +86,7 @@ GnnConfig GnnConfig::from_json(const nlohmann::json& j) {
   read(j, "epochs", c.epochs, 1, 1e6);
   read(j, "patience", c.patience, 1, 1e6);
   read_flag(j, "keep_last_epoch", c.keep_last_epoch);
+  read_flag(j, "train_on_validation", c.train_on_validation);
   read(j, "batch_schedules", c.batch_schedules, 1, 1e6);
   read(j, "part_schedules", c.part_schedules, 1, 1e6);
   return c;

@@ -11,8 +11,13 @@
 namespace gnnperf {
 
 struct GnnConfig {
-  int hidden = 64;           // width of node embeddings
-  int layers = 3;            // graph-convolution layers (K)
+  int hidden = 64;  // width of node embeddings
+  int layers = 3;   // graph-convolution layers (K)
+  // Messages from producers and from consumers through separate weights, beside the
+  // stage's own state, instead of one symmetric normalized sum of all three.
+  bool directed_messages = false;
+  // Each convolution also sees the mean state of all stages of its schedule.
+  bool global_context = false;
   int members = 4;           // independently initialized networks averaged (gnn_module.h)
   double rank_weight = 1.0;  // weight of the within-pipeline ranking loss
   // Weight of the absolute percentage error loss. With the work-terms readout it lowered
@@ -37,6 +42,9 @@ struct GnnConfig {
   // and scores better on validation pipelines than the lowest-loss one, whose squared log
   // error follows a few badly predicted pipelines.
   bool keep_last_epoch = true;
+  // Train on the validation pipelines as well (needs keep_last_epoch, which uses them
+  // for nothing else).
+  bool train_on_validation = false;
   int batch_schedules = 256;  // schedules per batch
   int part_schedules = 64;    // schedules of one pipeline per batch part (ranking pairs)
 

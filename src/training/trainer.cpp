@@ -185,6 +185,14 @@ TrainResult train_gnn(const std::vector<PipelineGraph>& graphs, const TrainOptio
         "{} pipelines are too few to split by pipeline (train {}, validation {}, test {})",
         graphs.size(), train.size(), validation.size(), test.size()));
   }
+  // What the network learns from: with train_on_validation the validation pipelines too,
+  // since keeping the last epoch needs them for nothing but the epoch line.
+  auto learned_from = [&](const GnnConfig& c) {
+    auto pipelines = train;
+    if (c.train_on_validation)
+      pipelines.insert(pipelines.end(), validation.begin(), validation.end());
+    return pipelines;
+  };
   const std::string checkpoint = o.model_path + ".ckpt";
   TrainingState s;
   if (o.resume) {
@@ -197,12 +205,18 @@ TrainResult train_gnn(const std::vector<PipelineGraph>& graphs, const TrainOptio
     torch::manual_seed(o.seed);
     s.config = o.config;
     s.split = o.split.spec();
-    s.transform = FeatureTransform::fit(train);
+    s.transform = FeatureTransform::fit(learned_from(s.config));
     s.module = GnnModule(s.config);
     s.make_optimizer();
     s.best = snapshot(s.module);
   }
   const GnnConfig& c = s.config;
+  if (c.train_on_validation && !c.keep_last_epoch) {
+    throw std::invalid_argument(
+        "config key 'train_on_validation' needs 'keep_last_epoch': pipelines trained on "
+        "cannot also pick the epoch to keep");
+  }
+  const auto fit_on = learned_from(c);
   const auto validation_batches = fixed_batches(validation, c, s.transform);
 
   while (s.epoch < c.epochs && (c.keep_last_epoch || s.epoch - s.best_epoch < c.patience)) {
@@ -215,7 +229,7 @@ TrainResult train_gnn(const std::vector<PipelineGraph>& graphs, const TrainOptio
       static_cast<torch::optim::AdamOptions&>(group.options()).lr(r.learning_rate);
     s.module->train();
     int batches = 0;
-    for (const auto& parts : epoch_batches(train, c, o.seed, s.epoch)) {
+    for (const auto& parts : epoch_batches(fit_on, c, o.seed, s.epoch)) {
       const GraphBatch b = make_batch(parts, s.transform);
       const LossTerms loss = ensemble_loss(s.module->forward(b).member_runtime_ms, b.runtimes_ms,
                                            b.graph_part, loss_weights(c));
