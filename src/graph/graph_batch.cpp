@@ -1,8 +1,5 @@
 #include "graph/graph_batch.h"
 
-#include <utility>
-#include <vector>
-
 namespace gnnperf {
 namespace {
 
@@ -17,20 +14,6 @@ torch::Tensor normalized_adjacency(const PipelineGraph& g) {
   }
   const auto d = torch::rsqrt(a.sum(1));
   return d.unsqueeze(1) * a * d.unsqueeze(0);
-}
-
-// Row c of the result averages the stages that c reads (edges p -> c); a stage without
-// producers gets a zero row.
-torch::Tensor mean_over_producers(int num_stages, const std::vector<std::pair<int, int>>& edges) {
-  auto a = torch::zeros({num_stages, num_stages}, torch::kFloat32);
-  auto entry = a.accessor<float, 2>();
-  for (const auto& [p, c] : edges) entry[c][p] += 1;
-  return a / a.sum(1, true).clamp_min(1);
-}
-
-std::vector<std::pair<int, int>> reversed(std::vector<std::pair<int, int>> edges) {
-  for (auto& [p, c] : edges) std::swap(p, c);
-  return edges;
 }
 
 }  // namespace
@@ -52,9 +35,7 @@ GraphBatch make_batch(const std::vector<BatchPart>& parts, const FeatureTransfor
     algo_index.push_back(stage + algo_rows);
     const auto graph_of_node = torch::arange(b, torch::kInt64).repeat_interleave(s);
     node_graph.push_back(graph_of_node + graphs);
-    batch.blocks.push_back({nodes, b, s, normalized_adjacency(g),
-                            mean_over_producers(g.num_stages, g.edges),
-                            mean_over_producers(g.num_stages, reversed(g.edges))});
+    batch.blocks.push_back({nodes, b, s, normalized_adjacency(g)});
     runtimes.push_back(g.runtimes_ms.index_select(0, rows));
     part_of.push_back(torch::full({b}, static_cast<int64_t>(k), torch::kInt64));
     nodes += b * s;
@@ -77,10 +58,7 @@ GraphBatch GraphBatch::to(torch::Dtype dtype) const {
   b.schedule_features = schedule_features.to(dtype);
   b.raw_schedule_features = raw_schedule_features.to(dtype);
   b.algorithm_features = algorithm_features.to(dtype);
-  for (auto& block : b.blocks) {
-    for (auto* m : {&block.adjacency, &block.from_producers, &block.from_consumers})
-      *m = m->to(dtype);
-  }
+  for (auto& block : b.blocks) block.adjacency = block.adjacency.to(dtype);
   return b;
 }
 

@@ -26,14 +26,12 @@ struct GraphBatch {
   torch::Tensor raw_schedule_features;  // [nodes, 39] untransformed: the readout's work counts
   // The nodes of part k are blocks[k].schedules x blocks[k].stages consecutive rows from
   // blocks[k].first_node, schedule-major; adjacency is Kipf & Welling's normalized
-  // D^-1/2 (A + A^T + I) D^-1/2 [stages, stages] of its pipeline, from_producers the mean
-  // over each stage's producers (row c averages the stages c reads) and from_consumers
-  // the mean over its consumers. (Per-part dense products beat both a sparse matrix over
-  // the whole batch and index_add, which LibTorch 1.13 runs one row at a time on the
-  // CPU; see README.)
+  // D^-1/2 (A + A^T + I) D^-1/2 [stages, stages] of its pipeline. (Per-part dense
+  // products beat both a sparse matrix over the whole batch and index_add, which
+  // LibTorch 1.13 runs one row at a time on the CPU; see README.)
   struct Block {
     int64_t first_node = 0, schedules = 0, stages = 0;
-    torch::Tensor adjacency, from_producers, from_consumers;
+    torch::Tensor adjacency;
   };
   std::vector<Block> blocks;
   torch::Tensor node_graph;   // [nodes] schedule (graph) of each node, 0..num_graphs-1

@@ -43,8 +43,6 @@ void read(const nlohmann::json& j, const char* key, T& value, double lo, double 
 nlohmann::json GnnConfig::to_json() const {
   return {{"hidden", hidden},
           {"layers", layers},
-          {"directed_messages", directed_messages},
-          {"global_context", global_context},
           {"members", members},
           {"rank_weight", rank_weight},
           {"ape_weight", ape_weight},
@@ -70,8 +68,6 @@ GnnConfig GnnConfig::from_json(const nlohmann::json& j) {
   }
   read(j, "hidden", c.hidden, 1, 4096);
   read(j, "layers", c.layers, 0, 32);
-  read_flag(j, "directed_messages", c.directed_messages);
-  read_flag(j, "global_context", c.global_context);
   read(j, "members", c.members, 1, 64);
   read(j, "rank_weight", c.rank_weight, 0, 1e6);
   read(j, "ape_weight", c.ape_weight, 0, 1e6);

@@ -11,13 +11,8 @@
 namespace gnnperf {
 
 struct GnnConfig {
-  int hidden = 64;  // width of node embeddings
-  int layers = 3;   // graph-convolution layers (K)
-  // Messages from producers and from consumers through separate weights, beside the
-  // stage's own state, instead of one symmetric normalized sum of all three.
-  bool directed_messages = false;
-  // Each convolution also sees the mean state of all stages of its schedule.
-  bool global_context = false;
+  int hidden = 64;           // width of node embeddings
+  int layers = 3;            // graph-convolution layers (K)
   int members = 4;           // independently initialized networks averaged (gnn_module.h)
   double rank_weight = 1.0;  // weight of the within-pipeline ranking loss
   // Weight of the absolute percentage error loss. With the work-terms readout it lowered

@@ -10,41 +10,27 @@ torch::nn::Sequential encoder(int in, int hidden) {
                                torch::nn::Linear(hidden, hidden), torch::nn::ReLU());
 }
 
-// What a convolution reads for every node, [nodes, message_width(config) x hidden]:
-// Â h (each node keeps its own state and receives its neighbours' along every edge, in
-// both directions, weighted by the symmetric normalization), or with directed messages
-// h, the mean of its producers' states and the mean of its consumers', each through its
-// own weights; with global context also the mean state of the schedule's stages.
-torch::Tensor messages(const torch::Tensor& h, const GraphBatch& b, const GnnConfig& c) {
+// Â h: each node keeps its own state (self loop) and receives its neighbours' along
+// every edge, in both directions, weighted by the symmetric normalization.
+torch::Tensor propagate(const torch::Tensor& h, const GraphBatch& b) {
   std::vector<torch::Tensor> out;
   for (const auto& block : b.blocks) {
     const auto x = h.narrow(0, block.first_node, block.schedules * block.stages)
                        .view({block.schedules, block.stages, h.size(1)});
-    std::vector<torch::Tensor> m;
-    if (c.directed_messages) {
-      m = {x, torch::matmul(block.from_producers, x), torch::matmul(block.from_consumers, x)};
-    } else {
-      m = {torch::matmul(block.adjacency, x)};
-    }
-    if (c.global_context) m.push_back(x.mean(1, true).expand_as(x));
-    out.push_back(torch::cat(m, 2).view({block.schedules * block.stages, -1}));
+    out.push_back(torch::matmul(block.adjacency, x).view({-1, h.size(1)}));
   }
   return out.size() == 1 ? out.front() : torch::cat(out);
 }
 
-int message_width(const GnnConfig& c) {
-  return (c.directed_messages ? 3 : 1) + (c.global_context ? 1 : 0);
-}
-
 }  // namespace
 
-GnnNetworkImpl::GnnNetworkImpl(const GnnConfig& c) : config_(c) {
+GnnNetworkImpl::GnnNetworkImpl(const GnnConfig& c) {
   algorithm_encoder_ = register_module("algorithm_encoder", encoder(kAlgorithmFeatures, c.hidden));
   schedule_encoder_ = register_module("schedule_encoder", encoder(kScheduleFeatures, c.hidden));
   combine_ = register_module("combine", torch::nn::Linear(2 * c.hidden, c.hidden));
   convolutions_ = register_module("convolutions", torch::nn::ModuleList());
   for (int k = 0; k < c.layers; ++k)
-    convolutions_->push_back(torch::nn::Linear(message_width(c) * c.hidden, c.hidden));
+    convolutions_->push_back(torch::nn::Linear(c.hidden, c.hidden));
   readout_ = register_module("readout", torch::nn::Linear(c.hidden, readout_terms(c.readout)));
 }
 
@@ -55,7 +41,7 @@ torch::Tensor GnnNetworkImpl::forward(const GraphBatch& b, const torch::Tensor& 
   auto schedule = schedule_encoder_->forward(b.schedule_features);
   auto h = torch::relu(combine_->forward(torch::cat({algorithm, schedule}, 1)));
   for (const auto& conv : *convolutions_) {
-    h = h + torch::relu(conv->as<torch::nn::Linear>()->forward(messages(h, b, config_)));
+    h = h + torch::relu(conv->as<torch::nn::Linear>()->forward(propagate(h, b)));
   }
   return readout_->forward(h) + log_work;
 }

@@ -40,7 +40,6 @@ class GnnNetworkImpl : public torch::nn::Module {
   torch::nn::Sequential algorithm_encoder_{nullptr}, schedule_encoder_{nullptr};
   torch::nn::Linear combine_{nullptr}, readout_{nullptr};
   torch::nn::ModuleList convolutions_{nullptr};
-  GnnConfig config_;
 };
 TORCH_MODULE(GnnNetwork);
 

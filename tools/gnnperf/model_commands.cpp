@@ -112,7 +112,9 @@ int train(const ModelOptions& o) {
   t.seed = o.seed;
   t.resume = o.resume;
   t.dataset = o.db;
-  t.on_epoch = [seconds = 0.0, epochs_here = 0](const EpochReport& r) mutable {
+  // Pipelines trained on say so wherever their figures are printed.
+  const std::string validation = t.config.train_on_validation ? "val (trained on)" : "val";
+  t.on_epoch = [seconds = 0.0, epochs_here = 0, validation](const EpochReport& r) mutable {
     // Rate and ETA over the epochs of this process (a resumed run starts later); the ETA
     // assumes every epoch runs, early stopping may end sooner.
     seconds += r.seconds;
@@ -120,9 +122,9 @@ int train(const ModelOptions& o) {
     const double eta = seconds / epochs_here * (r.epochs - r.epoch);
     fmt::print(
         stderr,
-        "epoch {}/{} | lr {:.1e} | loss {:.4f} (log-sq {:.4f}, rank {:.4f}, APE {:.4f}) | val loss "
+        "epoch {}/{} | lr {:.1e} | loss {:.4f} (log-sq {:.4f}, rank {:.4f}, APE {:.4f}) | {} loss "
         "{:.4f} MAPE {:.1f}% tau {:.3f} | {:.1f} s, {:.0f} epochs/h, ETA {}{}\n",
-        r.epoch, r.epochs, r.learning_rate, r.loss, r.regression, r.ranking, r.ape,
+        r.epoch, r.epochs, r.learning_rate, r.loss, r.regression, r.ranking, r.ape, validation,
         r.validation_loss, 100 * r.validation.mape, r.validation.kendall_tau, r.seconds,
         3600 * epochs_here / std::max(seconds, 1e-9), format_duration(eta),
         r.improved ? " | best" : "");
@@ -132,8 +134,9 @@ int train(const ModelOptions& o) {
              r.kept_epoch, r.epochs_run, r.seconds, o.seed, t.split.spec());
   fmt::print("{:<11} {:>9} {:>9} {:>8} {:>10} {:>9} {:>9}\n", "split", "pipelines", "schedules",
              "MAPE", "median APE", "tau", "top-1");
-  print_metrics("validation", r.validation);
+  print_metrics(t.config.train_on_validation ? "validation*" : "validation", r.validation);
   print_metrics("test", r.test);
+  if (t.config.train_on_validation) fmt::print("* trained on (config train_on_validation)\n");
   return 0;
 }
 
