@@ -214,7 +214,7 @@ TrainResult train_gnn(const std::vector<PipelineGraph>& graphs, const TrainOptio
   if (c.train_on_validation && !c.keep_last_epoch) {
     throw std::invalid_argument(
         "config key 'train_on_validation' needs 'keep_last_epoch': pipelines trained on "
-        "cannot also pick the epoch to keep");
+        "cannot also pick the epoch to keep (set 'train_on_validation' false to stop early)");
   }
   const auto fit_on = learned_from(c);
   const auto validation_batches = fixed_batches(validation, c, s.transform);
