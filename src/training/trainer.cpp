@@ -185,14 +185,6 @@ TrainResult train_gnn(const std::vector<PipelineGraph>& graphs, const TrainOptio
         "{} pipelines are too few to split by pipeline (train {}, validation {}, test {})",
         graphs.size(), train.size(), validation.size(), test.size()));
   }
-  // What the network learns from: with train_on_validation the validation pipelines too,
-  // since keeping the last epoch needs them for nothing but the epoch line.
-  auto learned_from = [&](const GnnConfig& c) {
-    auto pipelines = train;
-    if (c.train_on_validation)
-      pipelines.insert(pipelines.end(), validation.begin(), validation.end());
-    return pipelines;
-  };
   const std::string checkpoint = o.model_path + ".ckpt";
   TrainingState s;
   if (o.resume) {
@@ -202,13 +194,8 @@ TrainResult train_gnn(const std::vector<PipelineGraph>& graphs, const TrainOptio
                                               checkpoint, s.split, o.split.spec()));
     }
   } else {
-    torch::manual_seed(o.seed);
     s.config = o.config;
     s.split = o.split.spec();
-    s.transform = FeatureTransform::fit(learned_from(s.config));
-    s.module = GnnModule(s.config);
-    s.make_optimizer();
-    s.best = snapshot(s.module);
   }
   const GnnConfig& c = s.config;
   if (c.train_on_validation && !c.keep_last_epoch) {
@@ -216,7 +203,17 @@ TrainResult train_gnn(const std::vector<PipelineGraph>& graphs, const TrainOptio
         "config key 'train_on_validation' needs 'keep_last_epoch': pipelines trained on "
         "cannot also pick the epoch to keep (set 'train_on_validation' false to stop early)");
   }
-  const auto fit_on = learned_from(c);
+  // What the network learns from: with train_on_validation the validation pipelines too,
+  // since keeping the last epoch needs them for nothing but the epoch line.
+  auto fit_on = train;
+  if (c.train_on_validation) fit_on.insert(fit_on.end(), validation.begin(), validation.end());
+  if (!o.resume) {
+    torch::manual_seed(o.seed);
+    s.transform = FeatureTransform::fit(fit_on);
+    s.module = GnnModule(c);
+    s.make_optimizer();
+    s.best = snapshot(s.module);
+  }
   const auto validation_batches = fixed_batches(validation, c, s.transform);
 
   while (s.epoch < c.epochs && (c.keep_last_epoch || s.epoch - s.best_epoch < c.patience)) {
