@@ -5,16 +5,18 @@
 #   e.g. scripts/compare-configs.sh out/reference.db random "1 2 3" base='{}' ape='{"ape_weight": 1}'
 # Trains every (configuration, seed) pair, two at a time with one LibTorch thread each,
 # into out/compare/SPLIT/, and prints each run's test metrics and each configuration's
-# mean over the seeds.
+# mean over the seeds. GNNPERF names the binary (default build/gnnperf): with a copy the
+# build can change while the runs go on.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 if [[ $# -lt 4 ]]; then
-  sed -n '2,8p' "$0" >&2
+  sed -n '2,10p' "$0" >&2
   exit 2
 fi
 db=$1 split=$2 seeds=$3
 shift 3
 export OMP_NUM_THREADS=1
+gnnperf=${GNNPERF:-build/gnnperf}
 dir=out/compare/${split/:/-}
 mkdir -p "$dir"
 names=()
@@ -25,7 +27,7 @@ for spec in "$@"; do
   for seed in $seeds; do
     [[ $(jobs -rp | wc -l) -ge 2 ]] && wait -n
     log=$dir/$name-s$seed.log
-    (build/gnnperf train --db "$db" --out "$dir/$name-s$seed.pt" --seed "$seed" \
+    ("$gnnperf" train --db "$db" --out "$dir/$name-s$seed.pt" --seed "$seed" \
       --split "$split" --config "$dir/$name.json" > "$log" 2>&1 ||
       echo "compare-configs: training failed, see $log" >&2) &
   done

@@ -175,6 +175,34 @@ TEST(Gnn, EnsembleStageCostsAreTheMembersGeometricMean) {
   EXPECT_NEAR(mean.total.item<double>(), total / 3, 1e-6 * total);  // float32 sums
 }
 
+// Stage costs of a one-member module after stage 4's schedule features change: only
+// that stage's own cost may move when the member has no graph convolutions.
+torch::Tensor stage_costs_after_changing_stage_4(int local_members) {
+  const PipelineGraph g = synthetic_pipeline(1, 3, 16);
+  torch::manual_seed(6);
+  GnnConfig c;
+  c.hidden = 8;
+  c.members = 1;
+  c.local_members = local_members;
+  GnnModule module(c);
+  GraphBatch batch = make_batch({{&g, g.all_rows()}},
+                                FeatureTransform::fit(std::vector<const PipelineGraph*>{&g}));
+  torch::NoGradGuard no_grad;
+  const auto before = module->forward(batch).stage_cost_ms.view({3, 5});
+  // Schedule-major nodes: stage 4 of every schedule.
+  batch.schedule_features.view({3, 5, -1}).select(1, 4).add_(1.0);
+  return module->forward(batch).stage_cost_ms.view({3, 5}) - before;
+}
+
+TEST(Gnn, LocalMembersCostEachStageFromItsOwnFeaturesAlone) {
+  const auto local = stage_costs_after_changing_stage_4(1);
+  EXPECT_EQ(local.narrow(1, 0, 4).abs().max().item<double>(), 0);
+  EXPECT_GT(local.select(1, 4).abs().min().item<double>(), 0);
+  // With convolutions stage 3, the changed stage's neighbour, moves too.
+  const auto convolved = stage_costs_after_changing_stage_4(0);
+  EXPECT_GT(convolved.select(1, 3).abs().min().item<double>(), 0);
+}
+
 TEST(Loss, TermsMatchHandComputedValues) {
   // Two parts: schedules 0 and 1 of part 0 (1 ms and 2 ms), schedule 2 alone in part 1.
   const auto measured = torch::tensor({1.0, 2.0, 4.0}, torch::kFloat64);
@@ -420,6 +448,9 @@ TEST(Config, RejectsUnknownKeysAndBadValues) {
   EXPECT_THROW(GnnConfig::from_json({{"train_on_validation", 1}}), std::invalid_argument);
   EXPECT_TRUE(GnnConfig{}.train_on_validation);
   EXPECT_FALSE(GnnConfig::from_json({{"train_on_validation", false}}).train_on_validation);
+  // At most every member sees its stages alone.
+  EXPECT_THROW(GnnConfig::from_json({{"members", 2}, {"local_members", 3}}), std::invalid_argument);
+  EXPECT_EQ(GnnConfig::from_json({{"members", 2}, {"local_members", 2}}).local_members, 2);
 }
 
 TEST(Config, LearningRateDecaysAlongACosineToItsFinalValue) {

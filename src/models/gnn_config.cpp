@@ -44,6 +44,7 @@ nlohmann::json GnnConfig::to_json() const {
   return {{"hidden", hidden},
           {"layers", layers},
           {"members", members},
+          {"local_members", local_members},
           {"rank_weight", rank_weight},
           {"ape_weight", ape_weight},
           {"readout", readout_name(readout)},
@@ -69,6 +70,7 @@ GnnConfig GnnConfig::from_json(const nlohmann::json& j) {
   read(j, "hidden", c.hidden, 1, 4096);
   read(j, "layers", c.layers, 0, 32);
   read(j, "members", c.members, 1, 64);
+  read(j, "local_members", c.local_members, 0, c.members);
   read(j, "rank_weight", c.rank_weight, 0, 1e6);
   read(j, "ape_weight", c.ape_weight, 0, 1e6);
   read_readout(j, c.readout);

@@ -11,9 +11,11 @@
 namespace gnnperf {
 
 struct GnnConfig {
-  int hidden = 64;           // width of node embeddings
-  int layers = 3;            // graph-convolution layers (K)
-  int members = 4;           // independently initialized networks averaged (gnn_module.h)
+  int hidden = 64;  // width of node embeddings
+  int layers = 3;   // graph-convolution layers (K)
+  int members = 4;  // independently initialized networks averaged (gnn_module.h)
+  // How many of the members have no graph convolutions and see each stage alone.
+  int local_members = 0;
   double rank_weight = 1.0;  // weight of the within-pipeline ranking loss
   // Weight of the absolute percentage error loss. With the work-terms readout it lowered
   // the mean test MAPE on the random and transformer splits, tied on depthwise layers, and

@@ -48,7 +48,11 @@ torch::Tensor GnnNetworkImpl::forward(const GraphBatch& b, const torch::Tensor& 
 
 GnnModuleImpl::GnnModuleImpl(const GnnConfig& c) : readout_(c.readout) {
   members_ = register_module("members", torch::nn::ModuleList());
-  for (int m = 0; m < c.members; ++m) members_->push_back(GnnNetwork(c));
+  for (int m = 0; m < c.members; ++m) {
+    GnnConfig member = c;
+    if (m >= c.members - c.local_members) member.layers = 0;
+    members_->push_back(GnnNetwork(member));
+  }
 }
 
 GnnOutput GnnModuleImpl::forward(const GraphBatch& b) {
