@@ -94,6 +94,7 @@ GnnOutput output_of_zero_readout(Readout readout, const PipelineGraph& g) {
   GnnConfig c;
   c.hidden = 8;
   c.members = 2;
+  c.local_members = 1;
   c.readout = readout;
   GnnModule module(c);
   torch::NoGradGuard no_grad;
@@ -150,6 +151,7 @@ TEST(Gnn, EnsembleStageCostsAreTheMembersGeometricMean) {
   GnnConfig c;
   c.hidden = 8;
   c.members = 3;
+  c.local_members = 1;
   GnnModule module(c);
   const GraphBatch batch = make_batch({{&g, g.all_rows()}},
                                       FeatureTransform::fit(std::vector<const PipelineGraph*>{&g}));
@@ -451,6 +453,10 @@ TEST(Config, RejectsUnknownKeysAndBadValues) {
   // At most every member sees its stages alone.
   EXPECT_THROW(GnnConfig::from_json({{"members", 2}, {"local_members", 3}}), std::invalid_argument);
   EXPECT_EQ(GnnConfig::from_json({{"members", 2}, {"local_members", 2}}).local_members, 2);
+  GnnConfig too_many;
+  too_many.members = 2;
+  too_many.local_members = 3;
+  EXPECT_THROW(GnnModule{too_many}, std::invalid_argument);
 }
 
 TEST(Config, LearningRateDecaysAlongACosineToItsFinalValue) {

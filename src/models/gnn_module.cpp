@@ -1,5 +1,9 @@
 #include "models/gnn_module.h"
 
+#include <fmt/format.h>
+
+#include <stdexcept>
+
 #include "features/featurization.h"
 
 namespace gnnperf {
@@ -47,6 +51,9 @@ torch::Tensor GnnNetworkImpl::forward(const GraphBatch& b, const torch::Tensor& 
 }
 
 GnnModuleImpl::GnnModuleImpl(const GnnConfig& c) : readout_(c.readout) {
+  if (c.local_members < 0 || c.local_members > c.members)
+    throw std::invalid_argument(
+        fmt::format("local_members = {} is outside [0, members = {}]", c.local_members, c.members));
   members_ = register_module("members", torch::nn::ModuleList());
   for (int m = 0; m < c.members; ++m) {
     GnnConfig member = c;

@@ -10,7 +10,10 @@
 // trained side by side on the same batches, each on its own loss. A stage's cost is the
 // geometric mean of the members' costs: single networks trained with different seeds
 // differ by up to 11 points of MAPE on the same test pipelines, and their mean is better
-// than the typical member (README, "The GNN cost model").
+// than the typical member (README, "The GNN cost model"). The last `local_members` of
+// them have no graph convolutions: the neighbour patterns the others learn mislead them
+// on unseen kinds of networks, where a mix of both kinds errs less than members with
+// convolutions alone (README, "Members with and without convolutions").
 #pragma once
 
 #include <torch/torch.h>
