@@ -88,13 +88,19 @@ TEST(Gnn, StageCostsAreNonNegativeAndSumToTheRuntime) {
   }
 }
 
+// A narrow ensemble of `members` networks, the last `local_members` without convolutions.
+GnnConfig small_ensemble(int members, int local_members) {
+  GnnConfig c;
+  c.hidden = 8;
+  c.members = members;
+  c.local_members = local_members;
+  return c;
+}
+
 // The output of a fresh module whose readouts are zero: every unit of work costs its
 // documented base cost.
 GnnOutput output_of_zero_readout(Readout readout, const PipelineGraph& g) {
-  GnnConfig c;
-  c.hidden = 8;
-  c.members = 2;
-  c.local_members = 1;
+  GnnConfig c = small_ensemble(2, 1);
   c.readout = readout;
   GnnModule module(c);
   torch::NoGradGuard no_grad;
@@ -148,10 +154,7 @@ TEST(Gnn, TermSharesSplitEachStageCostByItsWork) {
 TEST(Gnn, EnsembleStageCostsAreTheMembersGeometricMean) {
   const PipelineGraph g = synthetic_pipeline(1, 4, 15);
   torch::manual_seed(5);
-  GnnConfig c;
-  c.hidden = 8;
-  c.members = 3;
-  c.local_members = 1;
+  const GnnConfig c = small_ensemble(3, 1);
   GnnModule module(c);
   const GraphBatch batch = make_batch({{&g, g.all_rows()}},
                                       FeatureTransform::fit(std::vector<const PipelineGraph*>{&g}));
@@ -182,10 +185,7 @@ TEST(Gnn, EnsembleStageCostsAreTheMembersGeometricMean) {
 torch::Tensor stage_costs_after_changing_stage_4(int local_members) {
   const PipelineGraph g = synthetic_pipeline(1, 3, 16);
   torch::manual_seed(6);
-  GnnConfig c;
-  c.hidden = 8;
-  c.members = 1;
-  c.local_members = local_members;
+  const GnnConfig c = small_ensemble(1, local_members);
   GnnModule module(c);
   GraphBatch batch = make_batch({{&g, g.all_rows()}},
                                 FeatureTransform::fit(std::vector<const PipelineGraph*>{&g}));
@@ -436,6 +436,28 @@ TEST(ModelFile, BadFilesGetOneClearError) {
   EXPECT_NE(message(dir + "/layout99.gnn").find("feature layout 99"), std::string::npos);
 }
 
+TEST(ModelFile, FilesWithoutLocalMembersLoadAsMembersWithConvolutions) {
+  // Files written before `local_members` existed hold no such key and only members with
+  // graph convolutions; the default for new configs (half the members) must not apply.
+  const std::string dir = test::scratch_dir("oldmodel");
+  const PipelineGraph g = synthetic_pipeline(1, 8, 17);
+  torch::manual_seed(5);
+  const GnnConfig c = small_ensemble(2, 0);
+  GnnModule module(c);
+  const GnnCostModel model(c, FeatureTransform::fit({&g}), module, nlohmann::json::object());
+  auto old_config = c.to_json();
+  old_config.erase("local_members");
+  torch::serialize::OutputArchive archive;
+  write_model_parts(archive, c, model.transform(), module, {});
+  archive.write("config", c10::IValue(old_config.dump()));
+  archive.save_to(dir + "/old.gnn");
+  const auto loaded = GnnCostModel::load(dir + "/old.gnn");
+  EXPECT_EQ(loaded->config().local_members_or_default(), 0);
+  const auto a = model.predict(g, g.all_rows());
+  const auto b = loaded->predict(g, g.all_rows());
+  for (size_t i = 0; i < a.size(); ++i) EXPECT_EQ(a[i].runtime_ms, b[i].runtime_ms);
+}
+
 TEST(Config, RejectsUnknownKeysAndBadValues) {
   EXPECT_THROW(GnnConfig::from_json({{"hiden", 3}}), std::invalid_argument);
   EXPECT_THROW(GnnConfig::from_json({{"layers", -1}}), std::invalid_argument);
@@ -453,6 +475,12 @@ TEST(Config, RejectsUnknownKeysAndBadValues) {
   // At most every member sees its stages alone.
   EXPECT_THROW(GnnConfig::from_json({{"members", 2}, {"local_members", 3}}), std::invalid_argument);
   EXPECT_EQ(GnnConfig::from_json({{"members", 2}, {"local_members", 2}}).local_members, 2);
+  // By default half the members, rounded down, have no convolutions.
+  EXPECT_EQ(GnnConfig{}.members, 8);
+  EXPECT_EQ(GnnConfig{}.local_members_or_default(), 4);
+  EXPECT_EQ(GnnConfig::from_json({{"members", 3}}).local_members_or_default(), 1);
+  EXPECT_EQ(GnnConfig::from_json({{"members", 1}}).local_members_or_default(), 0);
+  EXPECT_EQ(GnnConfig::from_json(GnnConfig{}.to_json()).local_members_or_default(), 4);
   GnnConfig too_many;
   too_many.members = 2;
   too_many.local_members = 3;

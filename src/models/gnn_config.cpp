@@ -44,7 +44,7 @@ nlohmann::json GnnConfig::to_json() const {
   return {{"hidden", hidden},
           {"layers", layers},
           {"members", members},
-          {"local_members", local_members},
+          {"local_members", local_members_or_default()},
           {"rank_weight", rank_weight},
           {"ape_weight", ape_weight},
           {"readout", readout_name(readout)},
@@ -70,7 +70,11 @@ GnnConfig GnnConfig::from_json(const nlohmann::json& j) {
   read(j, "hidden", c.hidden, 1, 4096);
   read(j, "layers", c.layers, 0, 32);
   read(j, "members", c.members, 1, 64);
-  read(j, "local_members", c.local_members, 0, c.members);
+  if (j.contains("local_members")) {
+    int local = 0;
+    read(j, "local_members", local, 0, c.members);
+    c.local_members = local;
+  }
   read(j, "rank_weight", c.rank_weight, 0, 1e6);
   read(j, "ape_weight", c.ape_weight, 0, 1e6);
   read_readout(j, c.readout);
@@ -89,6 +93,8 @@ GnnConfig GnnConfig::from_json(const nlohmann::json& j) {
   read(j, "part_schedules", c.part_schedules, 1, 1e6);
   return c;
 }
+
+int GnnConfig::local_members_or_default() const { return local_members.value_or(members / 2); }
 
 double GnnConfig::final_learning_rate_or_default() const {
   return final_learning_rate.value_or(learning_rate / 20);

@@ -78,7 +78,10 @@ std::unique_ptr<GnnCostModel> read_model_parts(torch::serialize::InputArchive& a
         fmt::format("model '{}' was trained on feature layout {}; this gnnperf computes layout {}",
                     path, layout, kFeatureLayoutVersion));
   }
-  const GnnConfig config = GnnConfig::from_json(nlohmann::json::parse(read_string(a, "config")));
+  auto config_json = nlohmann::json::parse(read_string(a, "config"));
+  // Files written before the key existed hold only members with graph convolutions.
+  if (!config_json.contains("local_members")) config_json["local_members"] = 0;
+  const GnnConfig config = GnnConfig::from_json(config_json);
   FeatureTransform t;
   t.algorithm_mean = read_tensor(a, "algorithm_mean");
   t.algorithm_std = read_tensor(a, "algorithm_std");

@@ -51,13 +51,14 @@ torch::Tensor GnnNetworkImpl::forward(const GraphBatch& b, const torch::Tensor& 
 }
 
 GnnModuleImpl::GnnModuleImpl(const GnnConfig& c) : readout_(c.readout) {
-  if (c.local_members < 0 || c.local_members > c.members)
+  const int local = c.local_members_or_default();
+  if (local < 0 || local > c.members)
     throw std::invalid_argument(
-        fmt::format("local_members = {} is outside [0, members = {}]", c.local_members, c.members));
+        fmt::format("local_members = {} is outside [0, members = {}]", local, c.members));
   members_ = register_module("members", torch::nn::ModuleList());
   for (int m = 0; m < c.members; ++m) {
     GnnConfig member = c;
-    if (m >= c.members - c.local_members) member.layers = 0;
+    if (m >= c.members - local) member.layers = 0;
     members_->push_back(GnnNetwork(member));
   }
 }
