@@ -34,7 +34,7 @@ torch::Tensor read_tensor(torch::serialize::InputArchive& a, const char* key) {
 
 GnnCostModel::GnnCostModel(GnnConfig config, FeatureTransform transform, GnnModule module,
                            nlohmann::json record)
-    : config_(std::move(config)),
+    : config_(config),
       transform_(std::move(transform)),
       module_(std::move(module)),
       record_(std::move(record)) {
