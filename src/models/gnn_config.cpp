@@ -38,6 +38,15 @@ void read(const nlohmann::json& j, const char* key, T& value, double lo, double 
   value = v.get<T>();
 }
 
+// A key whose absence means "derive it from the others" (the *_or_default accessors).
+template <typename T>
+void read(const nlohmann::json& j, const char* key, std::optional<T>& value, double lo, double hi) {
+  if (!j.contains(key)) return;
+  T given{};
+  read(j, key, given, lo, hi);
+  value = given;
+}
+
 }  // namespace
 
 nlohmann::json GnnConfig::to_json() const {
@@ -70,20 +79,12 @@ GnnConfig GnnConfig::from_json(const nlohmann::json& j) {
   read(j, "hidden", c.hidden, 1, 4096);
   read(j, "layers", c.layers, 0, 32);
   read(j, "members", c.members, 1, 64);
-  if (j.contains("local_members")) {
-    int local = 0;
-    read(j, "local_members", local, 0, c.members);
-    c.local_members = local;
-  }
+  read(j, "local_members", c.local_members, 0, c.members);
   read(j, "rank_weight", c.rank_weight, 0, 1e6);
   read(j, "ape_weight", c.ape_weight, 0, 1e6);
   read_readout(j, c.readout);
   read(j, "learning_rate", c.learning_rate, 1e-8, 10);
-  if (j.contains("final_learning_rate")) {
-    double rate = 0;
-    read(j, "final_learning_rate", rate, 1e-8, 10);
-    c.final_learning_rate = rate;
-  }
+  read(j, "final_learning_rate", c.final_learning_rate, 1e-8, 10);
   read(j, "weight_decay", c.weight_decay, 0, 1);
   read(j, "epochs", c.epochs, 1, 1e6);
   read(j, "patience", c.patience, 1, 1e6);
