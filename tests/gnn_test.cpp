@@ -205,6 +205,28 @@ TEST(Gnn, LocalMembersCostEachStageFromItsOwnFeaturesAlone) {
   EXPECT_GT(convolved.select(1, 3).abs().min().item<double>(), 0);
 }
 
+TEST(Gnn, DropoutActsOnlyWhileTraining) {
+  const PipelineGraph g = synthetic_pipeline(1, 4, 17);
+  const GraphBatch batch = make_batch({{&g, g.all_rows()}},
+                                      FeatureTransform::fit(std::vector<const PipelineGraph*>{&g}));
+  auto module_with = [](double dropout) {
+    torch::manual_seed(7);
+    GnnConfig c = small_ensemble(2, 1);
+    c.dropout = dropout;
+    return GnnModule(c);
+  };
+  GnnModule dropped = module_with(0.5), plain = module_with(0.0);
+  torch::NoGradGuard no_grad;
+  dropped->train();
+  const auto first = dropped->forward(batch).runtime_ms;
+  const auto second = dropped->forward(batch).runtime_ms;
+  EXPECT_GT((first - second).abs().max().item<double>(), 0);
+  // In evaluation the same parameters predict what they predict without dropout.
+  dropped->eval();
+  plain->eval();
+  EXPECT_TRUE(torch::equal(dropped->forward(batch).runtime_ms, plain->forward(batch).runtime_ms));
+}
+
 TEST(Loss, TermsMatchHandComputedValues) {
   // Two parts: schedules 0 and 1 of part 0 (1 ms and 2 ms), schedule 2 alone in part 1.
   const auto measured = torch::tensor({1.0, 2.0, 4.0}, torch::kFloat64);
@@ -343,6 +365,7 @@ TEST(Training, AKilledRunResumesToTheSameModel) {
   o.config.hidden = 16;
   o.config.epochs = 6;
   o.config.final_learning_rate = 1e-4;  // the resumed epochs must take the same decayed steps
+  o.config.dropout = 0.3;               // ... and draw the same dropout masks
   o.model_path = dir + "/whole.gnn";
   const TrainResult whole = train_gnn(graphs, o);
 
@@ -481,6 +504,9 @@ TEST(Config, RejectsUnknownKeysAndBadValues) {
   EXPECT_EQ(GnnConfig::from_json({{"members", 3}}).local_members_or_default(), 1);
   EXPECT_EQ(GnnConfig::from_json({{"members", 1}}).local_members_or_default(), 0);
   EXPECT_EQ(GnnConfig::from_json(GnnConfig{}.to_json()).local_members_or_default(), 4);
+  EXPECT_THROW(GnnConfig::from_json({{"dropout", 1.0}}), std::invalid_argument);
+  EXPECT_EQ(GnnConfig{}.dropout, 0.0);
+  EXPECT_EQ(GnnConfig::from_json(GnnConfig::from_json({{"dropout", 0.2}}).to_json()).dropout, 0.2);
   GnnConfig too_many;
   too_many.members = 2;
   too_many.local_members = 3;

@@ -60,6 +60,7 @@ nlohmann::json GnnConfig::to_json() const {
           {"learning_rate", learning_rate},
           {"final_learning_rate", final_learning_rate_or_default()},
           {"weight_decay", weight_decay},
+          {"dropout", dropout},
           {"epochs", epochs},
           {"patience", patience},
           {"keep_last_epoch", keep_last_epoch},
@@ -86,6 +87,7 @@ GnnConfig GnnConfig::from_json(const nlohmann::json& j) {
   read(j, "learning_rate", c.learning_rate, 1e-8, 10);
   read(j, "final_learning_rate", c.final_learning_rate, 1e-8, 10);
   read(j, "weight_decay", c.weight_decay, 0, 1);
+  read(j, "dropout", c.dropout, 0, 0.9);
   read(j, "epochs", c.epochs, 1, 1e6);
   read(j, "patience", c.patience, 1, 1e6);
   read_flag(j, "keep_last_epoch", c.keep_last_epoch);

@@ -39,6 +39,9 @@ struct GnnConfig {
   // from epoch to epoch, and the decayed last epochs settle (README, "Training").
   std::optional<double> final_learning_rate;
   double weight_decay = 1e-5;
+  // Dropout probability on the node embeddings while training (encoder outputs and the
+  // state the readout sees); 0 turns it off.
+  double dropout = 0.0;
   int epochs = 100;
   int patience = 25;  // without keep_last_epoch: epochs without improvement before stopping
   // Keep the last epoch's network, running every epoch, instead of stopping early and

@@ -28,7 +28,7 @@ torch::Tensor propagate(const torch::Tensor& h, const GraphBatch& b) {
 
 }  // namespace
 
-GnnNetworkImpl::GnnNetworkImpl(const GnnConfig& c) {
+GnnNetworkImpl::GnnNetworkImpl(const GnnConfig& c) : dropout_(c.dropout) {
   algorithm_encoder_ = register_module("algorithm_encoder", encoder(kAlgorithmFeatures, c.hidden));
   schedule_encoder_ = register_module("schedule_encoder", encoder(kScheduleFeatures, c.hidden));
   combine_ = register_module("combine", torch::nn::Linear(2 * c.hidden, c.hidden));
@@ -40,14 +40,17 @@ GnnNetworkImpl::GnnNetworkImpl(const GnnConfig& c) {
 
 torch::Tensor GnnNetworkImpl::forward(const GraphBatch& b, const torch::Tensor& log_work) {
   // Algorithm features are encoded once per pipeline stage, then gathered per node.
+  // Dropout is applied functionally, not as modules, so that the parameter names of
+  // model files written without it stay the same.
+  auto drop = [&](const torch::Tensor& x) { return torch::dropout(x, dropout_, is_training()); };
   auto algorithm =
-      algorithm_encoder_->forward(b.algorithm_features).index_select(0, b.algorithm_index);
-  auto schedule = schedule_encoder_->forward(b.schedule_features);
+      drop(algorithm_encoder_->forward(b.algorithm_features)).index_select(0, b.algorithm_index);
+  auto schedule = drop(schedule_encoder_->forward(b.schedule_features));
   auto h = torch::relu(combine_->forward(torch::cat({algorithm, schedule}, 1)));
   for (const auto& conv : *convolutions_) {
     h = h + torch::relu(conv->as<torch::nn::Linear>()->forward(propagate(h, b)));
   }
-  return readout_->forward(h) + log_work;
+  return readout_->forward(drop(h)) + log_work;
 }
 
 GnnModuleImpl::GnnModuleImpl(const GnnConfig& c) : readout_(c.readout) {

@@ -43,6 +43,7 @@ class GnnNetworkImpl : public torch::nn::Module {
   torch::nn::Sequential algorithm_encoder_{nullptr}, schedule_encoder_{nullptr};
   torch::nn::Linear combine_{nullptr}, readout_{nullptr};
   torch::nn::ModuleList convolutions_{nullptr};
+  double dropout_;
 };
 TORCH_MODULE(GnnNetwork);
 

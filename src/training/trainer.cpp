@@ -225,6 +225,9 @@ TrainResult train_gnn(const std::vector<PipelineGraph>& graphs, const TrainOptio
     for (auto& group : s.optimizer->param_groups())
       static_cast<torch::optim::AdamOptions&>(group.options()).lr(r.learning_rate);
     s.module->train();
+    // Dropout draws from LibTorch's generator, whose state the checkpoint does not hold:
+    // seeding it per epoch makes a resumed run draw what the uninterrupted one drew.
+    torch::manual_seed(o.seed * 1000003ULL + static_cast<uint64_t>(s.epoch));
     int batches = 0;
     for (const auto& parts : epoch_batches(fit_on, c, o.seed, s.epoch)) {
       const GraphBatch b = make_batch(parts, s.transform);
