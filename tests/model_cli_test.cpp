@@ -120,10 +120,10 @@ TEST(ModelCli, BadInputGetsOneClearLine) {
   test::expect_one_line_error(
       run_gnnperf("train --db " + dir + "/other.db --out " + dir + "/m.gnn"),
       "not a gnnperf dataset");
-  test::write_file(dir + "/bad.json", "{\"hidden\": 8, \"dropout\": 0.5}");
+  test::write_file(dir + "/bad.json", "{\"hidden\": 8, \"drop_rate\": 0.5}");
   test::expect_one_line_error(run_gnnperf("train --db " + fixture() + " --out " + dir +
                                           "/m.gnn --config " + dir + "/bad.json"),
-                              "unknown config key 'dropout'");
+                              "unknown config key 'drop_rate'");
   test::expect_one_line_error(
       run_gnnperf("train --db " + fixture() + " --out " + dir + "/m.gnn --resume"),
       "no checkpoint");
