@@ -39,10 +39,10 @@ GnnNetworkImpl::GnnNetworkImpl(const GnnConfig& c) : dropout_(c.dropout) {
 }
 
 torch::Tensor GnnNetworkImpl::forward(const GraphBatch& b, const torch::Tensor& log_work) {
-  // Algorithm features are encoded once per pipeline stage, then gathered per node.
   // Dropout is applied functionally, not as modules, so that the parameter names of
   // model files written without it stay the same.
   auto drop = [&](const torch::Tensor& x) { return torch::dropout(x, dropout_, is_training()); };
+  // Algorithm features are encoded once per pipeline stage, then gathered per node.
   auto algorithm =
       drop(algorithm_encoder_->forward(b.algorithm_features)).index_select(0, b.algorithm_index);
   auto schedule = drop(schedule_encoder_->forward(b.schedule_features));

@@ -44,10 +44,16 @@ std::vector<BatchPart> parts_of(const PipelineGraph* g, std::vector<int64_t> row
   return parts;
 }
 
+// The seed of everything random in one epoch, so a resumed run draws what the
+// uninterrupted one drew.
+uint64_t epoch_seed(uint64_t seed, int epoch) {
+  return seed * 1000003ULL + static_cast<uint64_t>(epoch);
+}
+
 // A fresh shuffle each epoch, seeded by (seed, epoch) so a resumed run sees the same order.
 std::vector<Batch> epoch_batches(const std::vector<const PipelineGraph*>& train, const GnnConfig& c,
                                  uint64_t seed, int epoch) {
-  std::mt19937_64 rng(seed * 1000003ULL + static_cast<uint64_t>(epoch));
+  std::mt19937_64 rng(epoch_seed(seed, epoch));
   std::vector<BatchPart> parts;
   for (const auto* g : train) {
     auto rows = g->all_rows();
@@ -225,9 +231,8 @@ TrainResult train_gnn(const std::vector<PipelineGraph>& graphs, const TrainOptio
     for (auto& group : s.optimizer->param_groups())
       static_cast<torch::optim::AdamOptions&>(group.options()).lr(r.learning_rate);
     s.module->train();
-    // Dropout draws from LibTorch's generator, whose state the checkpoint does not hold:
-    // seeding it per epoch makes a resumed run draw what the uninterrupted one drew.
-    torch::manual_seed(o.seed * 1000003ULL + static_cast<uint64_t>(s.epoch));
+    // Dropout draws from LibTorch's generator, whose state the checkpoint does not hold.
+    torch::manual_seed(epoch_seed(o.seed, s.epoch));
     int batches = 0;
     for (const auto& parts : epoch_batches(fit_on, c, o.seed, s.epoch)) {
       const GraphBatch b = make_batch(parts, s.transform);
