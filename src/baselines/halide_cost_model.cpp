@@ -177,7 +177,8 @@ AotPipeline load_pipeline(void* handle, const std::string& function, bool traini
       plugin_error(fmt::format("{} has an unexpected argument '{}' (arguments: {})", function, name,
                                fmt::join(names, ", ")));
     }
-    if (p.index.count(name)) plugin_error(function + " has two arguments named " + name);
+    if (p.index.count(name))
+      plugin_error(fmt::format("{} has two arguments named {}", function, name));
     if (arg.kind != spec->kind) {
       plugin_error(fmt::format("{} argument {} is an {}, expected an {}", function, name,
                                kind_name(arg.kind), kind_name(spec->kind)));

@@ -43,6 +43,7 @@ void DMatrix::set_labels(const std::vector<float>& labels) {
 
 Booster::Booster(const std::vector<const DMatrix*>& cache) {
   std::vector<DMatrixHandle> handles;
+  handles.reserve(cache.size());
   for (const auto* m : cache) handles.push_back(m->get());
   check(XGBoosterCreate(handles.data(), static_cast<bst_ulong>(handles.size()), &handle_),
         "XGBoosterCreate");

@@ -49,6 +49,7 @@ std::string StageNode::name() const {
 
 StageGraph build_stage_graph(const std::vector<Halide::Func>& outputs) {
   std::vector<Function> output_functions;
+  output_functions.reserve(outputs.size());
   for (const auto& f : outputs) output_functions.push_back(f.function());
   auto env = Halide::Internal::build_environment(output_functions);
   auto order = Halide::Internal::topological_order(output_functions, env);

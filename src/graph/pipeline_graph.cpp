@@ -68,7 +68,7 @@ PipelineGraph unmeasured_graph(const std::string& name, const std::string& famil
   g.num_stages = features.num_stages;
   g.edges = graph.edges;
   for (const auto& stage : graph.stages) g.stage_names.push_back(stage.name());
-  auto floats = [](const std::vector<float>& v, std::vector<int64_t> shape) {
+  auto floats = [](const std::vector<float>& v, const std::vector<int64_t>& shape) {
     return torch::tensor(v, torch::kFloat32).reshape(shape);
   };
   g.algorithm = floats(features.algorithm, {g.num_stages, kAlgorithmFeatures});

@@ -38,7 +38,9 @@ std::vector<To> converted(const HostTensor& t) {
   visit_type(t.type(), [&](auto zero) {
     using From = decltype(zero);
     const auto* data = reinterpret_cast<const From*>(t.buffer.data());
-    for (size_t i = 0; i < out.size(); ++i) out[i] = static_cast<To>(data[i]);
+    // Signed 8-bit tensors must sign-extend: the int8 to wider conversion is the point.
+    for (size_t i = 0; i < out.size(); ++i)
+      out[i] = static_cast<To>(data[i]);  // NOLINT(bugprone-signed-char-misuse)
   });
   return out;
 }

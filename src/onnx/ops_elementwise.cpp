@@ -61,6 +61,7 @@ Value elementwise(const OpContext& ctx, const std::vector<const Value*>& inputs,
   }
   const std::vector<Var> vars = onnx_vars(static_cast<int>(dims.size()));
   std::vector<Expr> elements;
+  elements.reserve(inputs.size());
   for (const Value* v : inputs) elements.push_back(broadcast_at(*v, vars));
   Func f = ctx.func();
   define(f, vars, Halide::cast(type, fn(elements)));
@@ -79,7 +80,8 @@ std::vector<Value> map_input(const OpContext& ctx, Accepts accepts, const UnaryF
 }
 
 OpBuilder unary(Accepts accepts, UnaryFn fn) {
-  return [accepts, fn](const OpContext& ctx) { return map_input(ctx, accepts, fn); };
+  return
+      [accepts, fn = std::move(fn)](const OpContext& ctx) { return map_input(ctx, accepts, fn); };
 }
 
 Expr sigmoid(const Expr& x, Type t) { return lit(t, 1) / (lit(t, 1) + Halide::exp(-x)); }
@@ -178,28 +180,31 @@ OpBuilder broadcasting(int arity, Accepts accepts, std::optional<Type> result, E
 }
 
 OpBuilder binary(Accepts accepts, std::function<Expr(const Expr&, const Expr&, Type)> fn) {
-  return broadcasting(2, accepts, std::nullopt,
-                      [fn](const std::vector<Expr>& e, Type t) { return fn(e[0], e[1], t); });
+  return broadcasting(
+      2, accepts, std::nullopt,
+      [fn = std::move(fn)](const std::vector<Expr>& e, Type t) { return fn(e[0], e[1], t); });
 }
 
 OpBuilder comparison(Accepts accepts, std::function<Expr(const Expr&, const Expr&)> fn) {
-  return broadcasting(2, accepts, Halide::Bool(),
-                      [fn](const std::vector<Expr>& e, Type) { return fn(e[0], e[1]); });
+  return broadcasting(
+      2, accepts, Halide::Bool(),
+      [fn = std::move(fn)](const std::vector<Expr>& e, Type) { return fn(e[0], e[1]); });
 }
 
 OpBuilder variadic(Accepts accepts, std::function<Expr(const Expr&, const Expr&)> combine,
                    bool mean = false) {
-  return broadcasting(0, accepts, std::nullopt, [=](const std::vector<Expr>& e, Type t) {
-    Expr acc = e[0];
-    for (size_t i = 1; i < e.size(); ++i) acc = combine(acc, e[i]);
-    return mean ? acc / lit(t, static_cast<double>(e.size())) : acc;
-  });
+  return broadcasting(0, accepts, std::nullopt,
+                      [combine = std::move(combine), mean](const std::vector<Expr>& e, Type t) {
+                        Expr acc = e[0];
+                        for (size_t i = 1; i < e.size(); ++i) acc = combine(acc, e[i]);
+                        return mean ? acc / lit(t, static_cast<double>(e.size())) : acc;
+                      });
 }
 
 // ONNX divides integers like C, rounding towards zero, while Halide's signed division is
 // Euclidean. Fix the quotient up rather than use div_round_to_zero, which traps on zero.
 Expr divide(const Expr& a, const Expr& b, Type t) {
-  const Expr q = a / b;
+  Expr q = a / b;
   if (!t.is_int()) return q;
   const Expr zero = lit(t, 0);
   const Expr toward_zero = q + Halide::select(b > zero, lit(t, 1), lit(t, -1));

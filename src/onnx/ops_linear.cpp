@@ -262,7 +262,9 @@ std::vector<Value> build_gemm(const OpContext& ctx) {
     const Value& c = ctx.input(2);
     bool broadcasts = c.type == a.type && c.rank() <= 2;
     for (int i = 0; broadcasts && i < c.rank(); ++i) {
-      const int64_t target = dims[static_cast<size_t>(2 - c.rank() + i)];
+      // Broadcasting aligns C's axes with the output's last ones.
+      const int64_t target =
+          dims[dims.size() - static_cast<size_t>(c.rank()) + static_cast<size_t>(i)];
       broadcasts = c.dims[static_cast<size_t>(i)] == 1 || c.dims[static_cast<size_t>(i)] == target;
     }
     if (!broadcasts) {

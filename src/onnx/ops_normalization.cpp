@@ -19,7 +19,6 @@ namespace {
 
 using Halide::Expr;
 using Halide::Func;
-using Halide::RDom;
 using Halide::Type;
 using Halide::Var;
 

@@ -39,6 +39,7 @@ struct PoolWindow {
 PoolWindow pool_window(const Value& x, const std::vector<WindowAxis>& axes,
                        const std::vector<Var>& v, const std::string& rdom_name) {
   std::vector<int64_t> kernel;
+  kernel.reserve(axes.size());
   for (const WindowAxis& a : axes) kernel.push_back(a.kernel);
   PoolWindow w{make_reduction(kernel, rdom_name), {v[0], v[1]}, {x.dims[0], x.dims[1]}};
   for (size_t i = 0; i < axes.size(); ++i) {

@@ -62,7 +62,7 @@ void plan_from_sizes(const OpContext& ctx, const Value& in, const std::vector<in
 
 // The interpolation mode, which must be one this file builds.
 std::string interpolation_mode(const OpContext& ctx) {
-  const std::string mode = ctx.attr_string("mode", "nearest");
+  std::string mode = ctx.attr_string("mode", "nearest");
   if (mode != "nearest" && mode != "linear") ctx.unsupported("attribute mode=" + mode);
   return mode;
 }

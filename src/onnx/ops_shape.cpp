@@ -168,6 +168,7 @@ std::vector<Value> build_unsqueeze(const OpContext& ctx) {
     inserted[axis] = true;
   }
   std::vector<int64_t> dims;
+  dims.reserve(static_cast<size_t>(rank));
   size_t next = 0;
   for (int d = 0; d < rank; ++d) dims.push_back(inserted[d] ? 1 : in.dims[next++]);
   return {reshaped(ctx, in, dims)};

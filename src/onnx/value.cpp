@@ -34,6 +34,7 @@ Value constant_value(Halide::Func f, const HostTensor& t) {
 
 std::vector<Halide::Var> onnx_vars(int rank) {
   std::vector<Halide::Var> vars;
+  vars.reserve(static_cast<size_t>(rank));
   for (int d = 0; d < rank; ++d) vars.emplace_back("d" + std::to_string(d));
   return vars;
 }

@@ -23,7 +23,7 @@ Expr WindowAxis::position(const Expr& o, const Expr& k) const {
 
 std::vector<int64_t> spatial_ints(const OpContext& ctx, const std::string& name, size_t n,
                                   int64_t fallback, int64_t min) {
-  const std::vector<int64_t> values = ctx.attr_ints(name, std::vector<int64_t>(n, fallback));
+  std::vector<int64_t> values = ctx.attr_ints(name, std::vector<int64_t>(n, fallback));
   if (values.size() != n) {
     ctx.invalid(fmt::format("attribute {} has {} entries, expected {}", name, values.size(), n));
   }

@@ -69,7 +69,7 @@ double parse_best_cost(const std::string& log) {
 
 Halide::MachineParams machine_params(int parallelism) {
   // Halide's generic cache size and balance; only the core count is machine-specific.
-  return Halide::MachineParams(parallelism, 16 * 1024 * 1024, 40);
+  return Halide::MachineParams(parallelism, uint64_t{16} * 1024 * 1024, 40);
 }
 
 void load_adams2019() {

@@ -11,7 +11,9 @@ const TransformerConfig kBert = {128, 768, 12, 3072};
 
 // One output per pipeline; the common case of the table below.
 WorkloadBody single(std::function<Tensor(Graph&, const std::vector<Tensor>&)> f) {
-  return [f](Graph& g, const std::vector<Tensor>& in) { return std::vector<Tensor>{f(g, in)}; };
+  return [f = std::move(f)](Graph& g, const std::vector<Tensor>& in) {
+    return std::vector<Tensor>{f(g, in)};
+  };
 }
 
 }  // namespace

@@ -82,12 +82,12 @@ std::vector<Workload> resnet50_workloads() {
   // as in torchvision); the later blocks of a stage repeat shapes from here or ResNet-18.
   for (size_t i = 0; i < stages.size(); ++i) {
     const Stage& s = stages[i];
-    const std::string p = fmt::format("conv{}_1", i + 2);
+    const std::string p = fmt::format("{}.conv{}_1", net, i + 2);
     const int out_size = s.size / s.stride;
-    out.push_back(conv2d_workload(net + "." + p + "a", s.in_c, s.mid_c, s.size, 1, 1));
-    out.push_back(conv2d_workload(net + "." + p + "b", s.mid_c, s.mid_c, s.size, 3, s.stride));
-    out.push_back(conv2d_workload(net + "." + p + "c", s.mid_c, s.out_c, out_size, 1, 1));
-    out.push_back(conv2d_workload(net + "." + p + "_ds", s.in_c, s.out_c, s.size, 1, s.stride));
+    out.push_back(conv2d_workload(p + "a", s.in_c, s.mid_c, s.size, 1, 1));
+    out.push_back(conv2d_workload(p + "b", s.mid_c, s.mid_c, s.size, 3, s.stride));
+    out.push_back(conv2d_workload(p + "c", s.mid_c, s.out_c, out_size, 1, 1));
+    out.push_back(conv2d_workload(p + "_ds", s.in_c, s.out_c, s.size, 1, s.stride));
   }
   add_head(out, net, 2048, 7);
   for (size_t i = 0; i < stages.size(); ++i) {

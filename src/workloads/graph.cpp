@@ -11,13 +11,13 @@ int64_t Tensor::num_elements() const {
 }
 
 std::vector<Halide::Var> make_vars(int rank) {
-  static const std::vector<std::vector<const char*>> kNames = {
+  static const std::vector<std::vector<const char*>> names = {
       {}, {"x"}, {"x", "y"}, {"c", "x", "y"}, {"c", "x", "y", "n"}};
-  if (rank < 1 || rank >= static_cast<int>(kNames.size())) {
+  if (rank < 1 || rank >= static_cast<int>(names.size())) {
     throw std::invalid_argument("unsupported tensor rank " + std::to_string(rank));
   }
   std::vector<Halide::Var> vars;
-  for (const char* name : kNames[rank]) vars.emplace_back(name);
+  for (const char* name : names[rank]) vars.emplace_back(name);
   return vars;
 }
 

@@ -66,7 +66,8 @@ Window window(const std::string& name, const Tensor& in, int kernel, int stride,
 
 // Reduces `in` with a k x k window; `init` and `combine(acc, value)` define the reduction.
 Tensor pool(Graph& g, const std::string& name, const Tensor& in, int kernel, int stride, int pad,
-            Expr pad_value, Expr init, const std::function<Expr(Expr, Expr)>& combine) {
+            const Expr& pad_value, const Expr& init,
+            const std::function<Expr(const Expr&, const Expr&)>& combine) {
   const Window win = window(name, in, kernel, stride, pad);
   Tensor src = pad > 0 ? pad_xy(g, name + "_pad", in, pad_value) : in;
   Var c("c"), x("x"), y("y");
@@ -98,7 +99,7 @@ Tensor activation(Graph& g, const std::string& name, const Tensor& in, Activatio
   return {out, in.shape};
 }
 
-Tensor pad_xy(Graph& g, const std::string& name, const Tensor& in, Expr value) {
+Tensor pad_xy(Graph& g, const std::string& name, const Tensor& in, const Expr& value) {
   require_rank(name, in, 3);
   const int w = in.shape[1], h = in.shape[2];
   Var c("c"), x("x"), y("y");
@@ -168,14 +169,14 @@ Tensor max_pool(Graph& g, const std::string& name, const Tensor& in, int kernel,
                 int pad) {
   Expr lowest = in.type().min();
   return pool(g, name, in, kernel, stride, pad, lowest, lowest,
-              [](Expr acc, Expr v) { return Halide::max(acc, v); });
+              [](const Expr& acc, const Expr& v) { return Halide::max(acc, v); });
 }
 
 Tensor avg_pool(Graph& g, const std::string& name, const Tensor& in, int kernel, int stride,
                 int pad) {
   const float inv = 1.0f / static_cast<float>(kernel * kernel);
   return pool(g, name, in, kernel, stride, pad, Halide::cast(in.type(), 0), 0.0f,
-              [inv](Expr acc, Expr v) { return acc + Halide::cast<float>(v) * inv; });
+              [inv](const Expr& acc, const Expr& v) { return acc + Halide::cast<float>(v) * inv; });
 }
 
 Tensor global_avg_pool(Graph& g, const std::string& name, const Tensor& in) {

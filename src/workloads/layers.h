@@ -22,7 +22,7 @@ Tensor activation(Graph& g, const std::string& name, const Tensor& in, Activatio
 // in(c, x, y) extended with `value` outside its x and y extents, for the padded reads of
 // windowed layers; Func "<name>". Same semantics as BoundaryConditions::constant_exterior
 // (clamped load, then select), but a single Func with a deterministic name.
-Tensor pad_xy(Graph& g, const std::string& name, const Tensor& in, Halide::Expr value);
+Tensor pad_xy(Graph& g, const std::string& name, const Tensor& in, const Halide::Expr& value);
 
 // Dense 2-D convolution, zero padding kernel/2. Weights "<name>_w" (out_c, in_c, k, k);
 // Funcs "<name>_pad" (if padded) and "<name>".

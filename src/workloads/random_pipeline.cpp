@@ -22,7 +22,7 @@ using Halide::Var;
 
 constexpr int kMinFuncs = 2;
 constexpr int kMaxFuncs = 30;
-constexpr int64_t kMaxPoints = 64 * 1024;  // elements of any one stage
+constexpr int64_t kMaxPoints = int64_t{64} * 1024;  // elements of any one stage
 // Upper bound on (elements x operations per element, everything inlined) summed over the
 // values still waiting to reach an output; keeps an unscheduled pipeline well under 0.5 s.
 constexpr double kMaxWork = 1e7;
@@ -128,14 +128,14 @@ class Planner {
   }
 
   void add_input(int i) {
-    static const std::vector<int> kChannels = {1, 2, 3, 4, 8, 16, 32};
-    static const std::vector<Type> kTypes = {
+    static const std::vector<int> channel_counts = {1, 2, 3, 4, 8, 16, 32};
+    static const std::vector<Type> input_types = {
         Halide::Float(32), Halide::Float(32), Halide::Float(32), Halide::Float(32),
         Halide::Float(32), Halide::Float(32), Halide::UInt(8),   Halide::UInt(8),
         Halide::UInt(16),  Halide::Int(32),   Halide::Float(64)};
-    std::vector<int> shape = {rng_.pick(kChannels), rng_.range(8, 96), rng_.range(8, 96)};
+    std::vector<int> shape = {rng_.pick(channel_counts), rng_.range(8, 96), rng_.range(8, 96)};
     while (int64_t{shape[0]} * shape[1] * shape[2] > kMaxPoints) shape[0] /= 2;
-    const Type type = rng_.pick(kTypes);
+    const Type type = rng_.pick(input_types);
     const std::string name = fmt::format("in{}", i);
     Node in{name,
             "input",
@@ -311,11 +311,11 @@ class Planner {
   }
 
   bool cast(Node& n, int a) {
-    static const std::vector<Type> kTypes = {Halide::Float(32), Halide::Float(32),
-                                             Halide::UInt(8),   Halide::UInt(16),
-                                             Halide::Int(32),   Halide::Float(64)};
+    static const std::vector<Type> cast_types = {Halide::Float(32), Halide::Float(32),
+                                                 Halide::UInt(8),   Halide::UInt(16),
+                                                 Halide::Int(32),   Halide::Float(64)};
     const Node& in = node(a);
-    const Type to = rng_.pick(kTypes);
+    const Type to = rng_.pick(cast_types);
     if (to == in.type) return false;
     base(n, "cast", {a}, in.shape, to, 1, 1, 1);
     n.make = [name = n.name, to](Graph& g, const std::vector<Tensor>& t) {
@@ -389,7 +389,7 @@ class Planner {
              double own_ops, double reads,
              std::function<Tensor(Graph&, const std::string&, const Tensor&)> f) {
     base(n, op, {a}, std::move(shape), type, funcs, own_ops, reads);
-    n.make = [name = n.name, f](Graph& g, const std::vector<Tensor>& t) {
+    n.make = [name = n.name, f = std::move(f)](Graph& g, const std::vector<Tensor>& t) {
       return f(g, name, t[0]);
     };
   }

@@ -36,10 +36,11 @@ const char* activation_name(Activation act) {
 // A workload whose single input is a (channels, size, size) image.
 Workload image_workload(std::string name, std::string family, std::string description, int channels,
                         int size, std::function<Tensor(Graph&, const Tensor&)> f) {
-  return make_workload(
-      std::move(name), std::move(family), std::move(description),
-      {{"input", {channels, size, size}}},
-      [f](Graph& g, const std::vector<Tensor>& in) { return std::vector<Tensor>{f(g, in[0])}; });
+  return make_workload(std::move(name), std::move(family), std::move(description),
+                       {{"input", {channels, size, size}}},
+                       [f = std::move(f)](Graph& g, const std::vector<Tensor>& in) {
+                         return std::vector<Tensor>{f(g, in[0])};
+                       });
 }
 
 }  // namespace

@@ -1,11 +1,12 @@
 // gnnperf: a thin driver over the gnnperf library.
-#include <fmt/format.h>
-
+#include <cstdio>
 #include <exception>
 
 #include "commands.h"
 
-int main(int argc, char** argv) {
+namespace {
+
+int run_gnnperf(int argc, char** argv) {
   std::string command_line;
   for (int i = 0; i < argc; ++i) command_line += (i ? " " : "") + std::string(argv[i]);
 
@@ -23,10 +24,19 @@ int main(int argc, char** argv) {
   } catch (const CLI::ParseError& e) {
     return app.exit(e);
   }
+  return run();
+}
+
+}  // namespace
+
+// Every failure ends as one line on stderr and exit code 1, whichever part it came from.
+int main(int argc, char** argv) {
   try {
-    return run();
+    return run_gnnperf(argc, argv);
   } catch (const std::exception& e) {
-    fmt::print(stderr, "gnnperf: error: {}\n", e.what());
-    return 1;
+    std::fprintf(stderr, "gnnperf: error: %s\n", e.what());
+  } catch (...) {
+    std::fprintf(stderr, "gnnperf: error: unexpected exception\n");
   }
+  return 1;
 }

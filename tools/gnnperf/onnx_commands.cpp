@@ -140,12 +140,12 @@ int run_conformance(const ConformanceOptions& o) {
   for (const auto& r : results) ++count[r.status];
   for (const auto status :
        {CaseStatus::kUnsupported, CaseStatus::kKnownFailure, CaseStatus::kFailed}) {
-    static const std::map<CaseStatus, const char*> kLabel = {
+    static const std::map<CaseStatus, const char*> labels = {
         {CaseStatus::kUnsupported, "unsupported"},
         {CaseStatus::kKnownFailure, "known failure"},
         {CaseStatus::kFailed, "FAILED"}};
     for (const auto& r : results) {
-      if (r.status == status) fmt::print("{} {}: {}\n", kLabel.at(status), r.name, r.detail);
+      if (r.status == status) fmt::print("{} {}: {}\n", labels.at(status), r.name, r.detail);
     }
   }
   fmt::print("{} schedule: {} passed, {} failed, {} known failures, {} unsupported of {} tests\n",
