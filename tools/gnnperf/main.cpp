@@ -30,6 +30,7 @@ int run_gnnperf(int argc, char** argv) {
 }  // namespace
 
 // Every failure ends as one line on stderr and exit code 1, whichever part it came from.
+// The handlers print with fprintf, which cannot throw, so nothing escapes main.
 int main(int argc, char** argv) {
   try {
     return run_gnnperf(argc, argv);
