@@ -5,14 +5,19 @@
 # One command over all pipelines: tasks go round-robin over pipelines, so a collection
 # stopped early is still balanced. Timing uses one thread on this 2-vCPU virtual machine
 # (see README, "Timing noise").
-#   scripts/collect-reference.sh [DURATION]
+#   scripts/collect-reference.sh [--db FILE] [DURATION]
 # DURATION (timeout's syntax: 90m, 2h) stops the collection then. Whether it finished,
 # timed out or was interrupted, the script ends by snapshotting the database into
-# data/reference.db.xz: the database is not in git, and a session's data that is not
-# snapshotted and committed is lost with its machine.
+# FILE.xz: the database is not in git, and a session's data that is not snapshotted and
+# committed is lost with its machine. FILE is data/reference.db unless --db names the
+# database of a second machine's run (README, "Second reference run").
 set -euo pipefail
 cd "$(dirname "$0")/.."
 db=data/reference.db
+if [[ ${1:-} == --db ]]; then
+  db=$2
+  shift 2
+fi
 if [[ ! -f $db && -f $db.xz ]]; then
   xz -dk "$db.xz"
 fi
@@ -28,4 +33,4 @@ status=0
 [[ $status -ne 0 && $status -ne 124 && $status -ne 130 ]] &&
   echo "collect-reference: collect exited with status $status" >&2
 build/gnnperf dataset info --db "$db"
-scripts/snapshot-reference.sh
+scripts/snapshot-reference.sh "$db"
