@@ -16,27 +16,34 @@ import statistics
 import sys
 from collections import Counter
 
-RUNTIMES = """
-SELECT p.name, s.feature_hash, min(m.min_ms) FROM schedules s
+# kWrongOutputDifference in src/measure/output_check.h: above it a schedule computes wrong values.
+WRONG_OUTPUT_DIFFERENCE = 0.01
+# One row per schedule whose outputs were checked: its fastest timing and its largest
+# output difference.
+# Each database holds one machine's timings (README, "Second reference run").
+SCHEDULES = """
+SELECT p.name, s.feature_hash, min(m.min_ms), max(c.max_relative_difference) FROM schedules s
 JOIN pipelines p ON p.id = s.pipeline_id JOIN measurements m ON m.schedule_id = s.id
-WHERE s.id NOT IN (SELECT schedule_id FROM output_checks WHERE max_relative_difference > 0.01)
-GROUP BY s.id"""
-WRONG = """
-SELECT p.name, s.feature_hash, max(c.max_relative_difference) > 0.01 FROM schedules s
-JOIN pipelines p ON p.id = s.pipeline_id JOIN output_checks c ON c.schedule_id = s.id
-GROUP BY s.id"""
+JOIN output_checks c ON c.schedule_id = s.id GROUP BY s.id"""
 
 
-def rows(path, query):
+def schedules(path):
+    """{(pipeline name, feature hash): (runtime in ms, whether its outputs are wrong)}"""
     try:
         db = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
-        return {(name, h): value for name, h, value in db.execute(query)}
+        return {(name, h): (ms, difference > WRONG_OUTPUT_DIFFERENCE)
+                for name, h, ms, difference in db.execute(SCHEDULES)}
     except sqlite3.Error as error:
         sys.exit(f"compare-machines: cannot read '{path}' as a gnnperf dataset: {error}")
 
 
+def correct_runtimes(rows):
+    return {k: ms for k, (ms, wrong) in rows.items() if not wrong}
+
+
 def main(first_path, second_path):
-    first, second = rows(first_path, RUNTIMES), rows(second_path, RUNTIMES)
+    first_rows, second_rows = schedules(first_path), schedules(second_path)
+    first, second = correct_runtimes(first_rows), correct_runtimes(second_rows)
     common = sorted(set(first) & set(second))
     if not common:
         sys.exit("compare-machines: the two databases share no correct schedule")
@@ -60,9 +67,8 @@ def main(first_path, second_path):
     if same + opposite:
         print(f"pairs within a pipeline ordered alike: {same / (same + opposite):.3f} of "
               f"{same + opposite} ({sum(len(v) > 1 for v in by_pipeline.values())} pipelines)")
-    wrong_first, wrong_second = rows(first_path, WRONG), rows(second_path, WRONG)
-    both = set(wrong_first) & set(wrong_second)
-    verdicts = Counter((wrong_first[k], wrong_second[k]) for k in both)
+    both = set(first_rows) & set(second_rows)
+    verdicts = Counter((first_rows[k][1], second_rows[k][1]) for k in both)
     print(f"checked on both: {len(both)}; wrong on both {verdicts[(1, 1)]}, only on first "
           f"{verdicts[(1, 0)]}, only on second {verdicts[(0, 1)]}")
 
