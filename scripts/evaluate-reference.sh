@@ -11,16 +11,21 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source=data/reference.db
-if [[ ${1:-} == --db ]]; then
+if [[ $# -eq 2 && $1 == --db ]]; then
   source=$2
+elif [[ $# -ne 0 ]]; then
+  echo "evaluate-reference: usage: scripts/evaluate-reference.sh [--db data/NAME.db]" >&2
+  exit 2
 fi
 if [[ ! -f $source.xz ]]; then
   echo "evaluate-reference: no snapshot $source.xz" >&2
   exit 2
 fi
 name=$(basename "$source" .db)
+default=false
+[[ $source == data/reference.db ]] && default=true
 out=out
-[[ $name != reference ]] && out=out/$name
+$default || out=out/$name
 # One LibTorch thread: results do not depend on the core count, and training beside
 # other work does not stall (two threads on two busy cores ran epochs 25x slower).
 export OMP_NUM_THREADS=1
@@ -35,6 +40,6 @@ for split in random family:transformer family:depthwise; do
   build/gnnperf eval --db "$db" --model "$out/gnn-$tag.pt" --json "$out/eval-$tag.json"
   build/gnnperf report --eval "$out/eval-$tag.json" --db "$db" --out "$out/report-$tag"
 done
-if [[ $name == reference ]]; then
+if $default; then
   cp "$out/gnn-random.pt" data/reference-gnn.pt
 fi
