@@ -5,6 +5,7 @@
 
 #include <filesystem>
 #include <fstream>
+#include <iterator>
 #include <nlohmann/json.hpp>
 #include <random>
 
@@ -156,7 +157,10 @@ TEST(ModelCli, EvalComparesEveryModelOnHeldOutPipelinesAndReportDrawsIt) {
     }
     EXPECT_GE(m["kendall_tau"].get<double>(), -1);
     EXPECT_LE(m["top1_score"].get<double>(), 1);
+    // The fixture re-timed nothing: its noise floor is unknown, not zero.
+    EXPECT_TRUE(m["noise_floor_ape"].is_null()) << name;
   }
+  EXPECT_NE(e.out.find("noise floor unmeasured"), std::string::npos) << e.out;
   // Every model was judged on the same test pipelines, none of which the GNN trained on.
   auto predicted = run_gnnperf("predict --model " + model + " --db " + fixture() + " --json");
   ASSERT_EQ(predicted.exit_code, 0) << predicted.err;
@@ -171,6 +175,9 @@ TEST(ModelCli, EvalComparesEveryModelOnHeldOutPipelinesAndReportDrawsIt) {
                            "scatter-halide-stock.png", "stage-shares.png"}) {
     EXPECT_GT(std::filesystem::file_size(dir + "/report/" + file), 100u) << file;
   }
+  std::ifstream page(dir + "/report/index.html");
+  const std::string html((std::istreambuf_iterator<char>(page)), std::istreambuf_iterator<char>());
+  EXPECT_NE(html.find("0 pairs): unmeasured"), std::string::npos);
 }
 
 TEST(ModelCli, FamilySplitHoldsOutTheWholeFamily) {

@@ -119,9 +119,11 @@ Comparison compare_models(const GnnCostModel& gnn, const std::vector<PipelineGra
 
 nlohmann::json to_json(const Comparison& c) {
   nlohmann::json models = nlohmann::json::object(), predictions = nlohmann::json::object();
+  const nlohmann::json noise_floor =
+      c.noise_floor_ape ? nlohmann::json(*c.noise_floor_ape) : nlohmann::json(nullptr);
   for (const auto& m : c.models) {
     auto j = to_json(m.metrics, m.absolute);
-    j["noise_floor_ape"] = c.noise_floor_ape;
+    j["noise_floor_ape"] = noise_floor;
     j["mape_over_gnn"] =
         m.mape_over_gnn ? nlohmann::json(*m.mape_over_gnn) : nlohmann::json(nullptr);
     j["train_seconds"] = m.train_seconds;
@@ -136,7 +138,7 @@ nlohmann::json to_json(const Comparison& c) {
                          {"family", c.test[i]->family},
                          {"measured_ms", c.models.front().results[i].measured_ms}});
   }
-  return {{"split", c.split},           {"noise_floor_ape", c.noise_floor_ape},
+  return {{"split", c.split},           {"noise_floor_ape", noise_floor},
           {"models", models},           {"test_pipelines", pipelines},
           {"predictions", predictions}, {"stage_shares", c.stage_shares}};
 }

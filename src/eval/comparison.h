@@ -31,7 +31,8 @@ struct ModelEvaluation {
 struct Comparison {
   std::string split;
   std::vector<const PipelineGraph*> test;
-  double noise_floor_ape = 0;           // mean APE of re-timings against first timings
+  // Mean APE of re-timings against first timings; empty when nothing was re-timed.
+  std::optional<double> noise_floor_ape;
   std::vector<ModelEvaluation> models;  // the GNN first
   nlohmann::json stage_shares;          // the GNN's per-stage shares on one test pipeline
 };
@@ -40,7 +41,7 @@ struct ComparisonOptions {
   std::vector<std::string> baselines;  // names from baselines/baseline_registry.h
   SplitRule split;
   int parallelism = 1;  // threads of the timings
-  double noise_floor_ape = 0;
+  std::optional<double> noise_floor_ape;
   std::function<void(const std::string&)> progress;
 };
 
@@ -50,7 +51,8 @@ Comparison compare_models(const GnnCostModel& gnn, const std::vector<PipelineGra
                           const ComparisonOptions& options);
 
 // Errors as fractions. Per model: mape, median_ape, rmse_log, kendall_tau, pairwise_acc,
-// top1_score, top5_score, noise_floor_ape, mape_over_gnn; plus every prediction.
+// top1_score, top5_score, noise_floor_ape (null when unmeasured), mape_over_gnn; plus every
+// prediction.
 nlohmann::json to_json(const Comparison& c);
 
 }  // namespace gnnperf

@@ -148,18 +148,20 @@ std::string html_page(const json& e, const std::vector<std::string>& models,
       images += fmt::format("<img src='scatter-{}.png'>\n", model);
   }
   images += "<img src='ape.png'>\n<img src='tau.png'>\n";
+  const json& floor = e.at("noise_floor_ape");
+  const std::string noise_floor =
+      floor.is_null() ? "unmeasured" : fmt::format("{:.1f}%", 100 * floor.get<double>());
   if (!e.at("stage_shares").is_null()) images += "<img src='stage-shares.png'>\n";
   return fmt::format(
       "<!doctype html><html><head><meta charset='utf-8'><title>gnnperf evaluation</title>"
       "<style>body{{font-family:sans-serif}}td,th{{padding:2px 8px;text-align:right}}"
       "img{{max-width:48%}}</style></head><body>\n<h1>gnnperf evaluation</h1>\n"
       "<p>Dataset <code>{}</code>: {} timed schedules of {} pipelines; noise floor (mean APE "
-      "of re-timings against first timings, {} pairs): {:.1f}%. Split <code>{}</code>, {} test "
+      "of re-timings against first timings, {} pairs): {}. Split <code>{}</code>, {} test "
       "pipelines. Errors are on held-out pipelines only.</p>\n"
       "<table><tr><th>model</th>{}</tr>\n{}</table>\n{}</body></html>\n",
-      dataset_path, d.samples, d.pipelines, d.repeat_pairs,
-      100 * e.at("noise_floor_ape").get<double>(), e.at("split").get<std::string>(),
-      e.at("test_pipelines").size(), header, rows, images);
+      dataset_path, d.samples, d.pipelines, d.repeat_pairs, noise_floor,
+      e.at("split").get<std::string>(), e.at("test_pipelines").size(), header, rows, images);
 }
 
 // Throws json::exception on a malformed evaluation.

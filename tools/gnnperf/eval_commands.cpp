@@ -38,9 +38,13 @@ void print_table(const Comparison& c) {
                e.train_seconds);
   }
   fmt::print(
-      "{} test pipelines, {} schedules (split {}); noise floor {:.1f}% (mean APE of re-timings "
-      "against first timings); '-': the model only ranks schedules\n",
-      c.test.size(), c.models.front().metrics.schedules, c.split, 100 * c.noise_floor_ape);
+      "{} test pipelines, {} schedules (split {}); noise floor {}; '-': the model only "
+      "ranks schedules\n",
+      c.test.size(), c.models.front().metrics.schedules, c.split,
+      c.noise_floor_ape ? fmt::format("{:.1f}% (mean APE of re-timings against first "
+                                      "timings)",
+                                      100 * *c.noise_floor_ape)
+                        : std::string("unmeasured (no schedule was re-timed)"));
 }
 
 int run_eval(const EvalOptions& o) {
@@ -60,7 +64,8 @@ int run_eval(const EvalOptions& o) {
   const auto graphs = load_pipeline_graphs(store, machine);
   const auto threads = store.thread_counts(machine);
   options.parallelism = threads.empty() ? 1 : static_cast<int>(threads.front());
-  options.noise_floor_ape = store.summary(machine).noise_mean_ape;
+  const DatasetSummary summary = store.summary(machine);
+  if (summary.repeat_pairs > 0) options.noise_floor_ape = summary.noise_mean_ape;
   options.progress = [](const std::string& line) { fmt::print(stderr, "[eval] {}\n", line); };
   const Comparison c = compare_models(*gnn, graphs, options);
   print_table(c);
