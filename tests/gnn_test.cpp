@@ -11,7 +11,6 @@
 #include "graph/graph_batch.h"
 #include "models/gnn_cost_model.h"
 #include "test_support.h"
-#include "training/family_balance.h"
 #include "training/loss.h"
 #include "training/trainer.h"
 
@@ -245,43 +244,6 @@ TEST(Loss, TermsMatchHandComputedValues) {
       t.total.item<double>(),
       t.regression.item<double>() + 0.5 * t.ranking.item<double>() + 2.0 * t.ape.item<double>(),
       1e-12);
-}
-
-TEST(Loss, GraphWeightsScaleEachScheduleAndItsPairs) {
-  const auto measured = torch::tensor({1.0, 2.0, 4.0}, torch::kFloat64);
-  const auto part = torch::tensor({0, 0, 1});
-  const auto predicted = torch::tensor({2.0, 1.0, 100.0 * 4.0}, torch::kFloat64);
-  const auto weight = torch::tensor({0.5, 0.5, 2.0}, torch::kFloat64);
-  const LossTerms t = cost_model_loss(predicted, measured, part, {0.5, 2.0}, weight);
-  const double l2 = std::log(2.0), l100 = std::log(100.0);
-  EXPECT_NEAR(t.regression.item<double>(), (0.5 * l2 * l2 * 2 + 2 * l100 * l100) / 3, 1e-12);
-  EXPECT_NEAR(t.ranking.item<double>(), 0.5 * std::log(3.0), 1e-12);
-  EXPECT_NEAR(t.ape.item<double>(), (0.5 * 1 + 0.5 * 0.5 + 2 * 19) / 3, 1e-12);
-  // Weights of 1 are the unweighted loss.
-  const LossTerms ones =
-      cost_model_loss(predicted, measured, part, {0.5, 2.0}, torch::ones({3}, torch::kFloat64));
-  const LossTerms plain = cost_model_loss(predicted, measured, part, {0.5, 2.0});
-  EXPECT_EQ(ones.total.item<double>(), plain.total.item<double>());
-}
-
-TEST(FamilyBalance, WeightsFamiliesByAPowerOfTheirScheduleCountWithMeanOne) {
-  PipelineGraph a = synthetic_pipeline(1, 30, 1), b = synthetic_pipeline(2, 10, 2),
-                c = synthetic_pipeline(3, 10, 3);
-  b.family = c.family = "few";  // 20 schedules of "few" to 30 of "test"
-  const std::vector<const PipelineGraph*> all = {&a, &b, &c};
-  for (const auto& [family, w] : family_weights(all, 0.0)) EXPECT_DOUBLE_EQ(w, 1.0) << family;
-  // Exponent 1: both families weigh 25 schedules' worth in all.
-  const auto equal = family_weights(all, 1.0);
-  EXPECT_NEAR(equal.at("test") * 30, 25, 1e-9);
-  EXPECT_NEAR(equal.at("few") * 20, 25, 1e-9);
-  // Exponent 0.5: weights in the ratio sqrt(30 / 20), with a mean of 1 over 50 schedules.
-  const auto half = family_weights(all, 0.5);
-  EXPECT_NEAR(half.at("few") / half.at("test"), std::sqrt(1.5), 1e-9);
-  EXPECT_NEAR(half.at("few") * 20 + half.at("test") * 30, 50, 1e-9);
-  const auto w = graph_weights({{&b, {0, 1}}, {&a, {4}}}, equal);
-  ASSERT_EQ(w.size(0), 3);
-  EXPECT_DOUBLE_EQ(w[0].item<double>(), equal.at("few"));
-  EXPECT_DOUBLE_EQ(w[2].item<double>(), equal.at("test"));
 }
 
 TEST(Gnn, GradientMatchesFiniteDifferences) {
@@ -545,11 +507,6 @@ TEST(Config, RejectsUnknownKeysAndBadValues) {
   EXPECT_THROW(GnnConfig::from_json({{"dropout", 1.0}}), std::invalid_argument);
   EXPECT_EQ(GnnConfig{}.dropout, 0.0);
   EXPECT_EQ(GnnConfig::from_json(GnnConfig::from_json({{"dropout", 0.2}}).to_json()).dropout, 0.2);
-  EXPECT_THROW(GnnConfig::from_json({{"family_balance", 1.5}}), std::invalid_argument);
-  EXPECT_EQ(GnnConfig{}.family_balance, 0.0);
-  EXPECT_EQ(GnnConfig::from_json(GnnConfig::from_json({{"family_balance", 0.5}}).to_json())
-                .family_balance,
-            0.5);
   GnnConfig too_many;
   too_many.members = 2;
   too_many.local_members = 3;

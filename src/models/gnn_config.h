@@ -60,10 +60,6 @@ struct GnnConfig {
   // the test MAPE on every seed (36.8% to 35.2% over seeds 1-3) and on both family
   // splits measured. Validation figures then only show the fit.
   bool train_on_validation = true;
-  // Balances workload families in the training loss: each schedule weighs (schedules of
-  // its family)^-family_balance, normalized to a mean of 1 (training/family_balance.h).
-  // 0 weighs every schedule alike, 1 every family alike.
-  double family_balance = 0.0;
   int batch_schedules = 256;  // schedules per batch
   int part_schedules = 64;    // schedules of one pipeline per batch part (ranking pairs)
 
