@@ -11,8 +11,13 @@ fi
 source=$1 keep=$2 out=$3
 [[ -f $source ]] || { echo "keep-random-pipelines: no dataset '$source'" >&2; exit 2; }
 [[ -e $out ]] && { echo "keep-random-pipelines: '$out' exists; not overwriting it" >&2; exit 2; }
-cp "$source" "$out"
-sqlite3 "$out" "
+# Built under a temporary name and renamed when complete, so a failure leaves no
+# half-pruned OUT behind.
+partial=$out.partial
+trap 'rm -f "$partial"' EXIT
+cp "$source" "$partial"
+sqlite3 -bail "$partial" "
+BEGIN;
 CREATE TEMP TABLE dropped AS SELECT id FROM pipelines
   WHERE family = 'random' AND CAST(substr(name, 8) AS INTEGER) > $keep;
 CREATE TEMP TABLE dropped_schedules AS SELECT id FROM schedules
@@ -24,6 +29,8 @@ DELETE FROM schedules WHERE id IN (SELECT id FROM dropped_schedules);
 DELETE FROM stages WHERE pipeline_id IN (SELECT id FROM dropped);
 DELETE FROM edges WHERE pipeline_id IN (SELECT id FROM dropped);
 DELETE FROM pipelines WHERE id IN (SELECT id FROM dropped);
+COMMIT;
 VACUUM;"
-sqlite3 "$out" "SELECT printf('%s: %d pipelines (%d random), %d schedules', '$out',
-  COUNT(*), SUM(family = 'random'), (SELECT COUNT(*) FROM schedules)) FROM pipelines"
+mv "$partial" "$out"
+echo "$out: $(sqlite3 "$out" "SELECT printf('%d pipelines (%d random), %d schedules',
+  COUNT(*), SUM(family = 'random'), (SELECT COUNT(*) FROM schedules)) FROM pipelines")"
