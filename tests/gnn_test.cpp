@@ -11,7 +11,6 @@
 #include "graph/graph_batch.h"
 #include "models/gnn_cost_model.h"
 #include "test_support.h"
-#include "training/bootstrap.h"
 #include "training/loss.h"
 #include "training/trainer.h"
 
@@ -179,19 +178,6 @@ TEST(Gnn, EnsembleStageCostsAreTheMembersGeometricMean) {
     total += cost_model_loss(out.member_runtime_ms[m], measured, batch.graph_part, {0.5, 0.7})
                  .total.item<double>();
   EXPECT_NEAR(mean.total.item<double>(), total / 3, 1e-6 * total);  // float32 sums
-  // With bagging each member's terms carry its own weights.
-  const auto weights =
-      torch::tensor({1.0, 0.0, 2.0, 3.0, 0.0, 1.0, 1.0, 1.0, 2.0, 0.0, 0.0, 4.0}, torch::kFloat64)
-          .view({3, 4});
-  const LossTerms bagged =
-      ensemble_loss(out.member_runtime_ms, measured, batch.graph_part, {0.5, 0.7}, weights);
-  double weighted = 0;
-  for (int m = 0; m < 3; ++m)
-    weighted += cost_model_loss(out.member_runtime_ms[m], measured, batch.graph_part, {0.5, 0.7},
-                                weights[m])
-                    .total.item<double>();
-  EXPECT_NEAR(bagged.total.item<double>(), weighted / 3, 1e-6 * weighted);
-  EXPECT_GT(std::abs(bagged.total.item<double>() - mean.total.item<double>()), 1e-6);
 }
 
 // Stage costs of a one-member module after stage 4's schedule features change: only
@@ -258,56 +244,6 @@ TEST(Loss, TermsMatchHandComputedValues) {
       t.total.item<double>(),
       t.regression.item<double>() + 0.5 * t.ranking.item<double>() + 2.0 * t.ape.item<double>(),
       1e-12);
-}
-
-TEST(Loss, GraphWeightsScaleEachScheduleAndItsPairs) {
-  const auto measured = torch::tensor({1.0, 2.0, 4.0}, torch::kFloat64);
-  const auto part = torch::tensor({0, 0, 1});
-  const auto predicted = torch::tensor({2.0, 1.0, 100.0 * 4.0}, torch::kFloat64);
-  const auto weight = torch::tensor({0.5, 0.5, 2.0}, torch::kFloat64);
-  const LossTerms t = cost_model_loss(predicted, measured, part, {0.5, 2.0}, weight);
-  const double l2 = std::log(2.0), l100 = std::log(100.0);
-  EXPECT_NEAR(t.regression.item<double>(), (0.5 * l2 * l2 * 2 + 2 * l100 * l100) / 3, 1e-12);
-  EXPECT_NEAR(t.ranking.item<double>(), 0.5 * std::log(3.0), 1e-12);
-  EXPECT_NEAR(t.ape.item<double>(), (0.5 * 1 + 0.5 * 0.5 + 2 * 19) / 3, 1e-12);
-  // Weights of 1 are the unweighted loss.
-  const LossTerms ones =
-      cost_model_loss(predicted, measured, part, {0.5, 2.0}, torch::ones({3}, torch::kFloat64));
-  const LossTerms plain = cost_model_loss(predicted, measured, part, {0.5, 2.0});
-  EXPECT_EQ(ones.total.item<double>(), plain.total.item<double>());
-}
-
-TEST(Bootstrap, EachMemberDrawsPipelinesPoissonOneFixedBySeed) {
-  std::vector<PipelineGraph> graphs;
-  for (int i = 0; i < 400; ++i) graphs.push_back(synthetic_pipeline(i + 1, 1, i + 1));
-  std::vector<const PipelineGraph*> all;
-  for (const auto& g : graphs) all.push_back(&g);
-  const auto w = bootstrap_weights(all, 3, 7);
-  ASSERT_EQ(w.size(), 400U);
-  for (int m = 0; m < 3; ++m) {
-    double sum = 0, left_out = 0;
-    for (const auto& [g, draws] : w) {
-      ASSERT_EQ(draws.size(), 3U);
-      EXPECT_GE(draws[m], 0);
-      EXPECT_EQ(draws[m], std::round(draws[m]));
-      sum += draws[m];
-      left_out += draws[m] == 0;
-    }
-    // Poisson(1): mean 1 and P(0) = 1/e, each within about four standard errors.
-    EXPECT_NEAR(sum / 400, 1.0, 0.2) << m;
-    EXPECT_NEAR(left_out / 400, std::exp(-1.0), 0.1) << m;
-  }
-  EXPECT_NE(w.at(all[0]), w.at(all[1]));  // at 400 pipelines, members differ somewhere
-  EXPECT_EQ(bootstrap_weights(all, 3, 7), w);
-  EXPECT_NE(bootstrap_weights(all, 3, 8), w);
-
-  // A batch's weights: members by rows, graphs in part order.
-  const auto batch = member_graph_weights({{all[5], {0}}, {all[9], {0}}}, w, 3);
-  ASSERT_EQ(batch.sizes(), (std::vector<int64_t>{3, 2}));
-  for (int m = 0; m < 3; ++m) {
-    EXPECT_EQ(batch[m][0].item<double>(), w.at(all[5])[m]);
-    EXPECT_EQ(batch[m][1].item<double>(), w.at(all[9])[m]);
-  }
 }
 
 TEST(Gnn, GradientMatchesFiniteDifferences) {
@@ -571,9 +507,6 @@ TEST(Config, RejectsUnknownKeysAndBadValues) {
   EXPECT_THROW(GnnConfig::from_json({{"dropout", 1.0}}), std::invalid_argument);
   EXPECT_EQ(GnnConfig{}.dropout, 0.0);
   EXPECT_EQ(GnnConfig::from_json(GnnConfig::from_json({{"dropout", 0.2}}).to_json()).dropout, 0.2);
-  EXPECT_THROW(GnnConfig::from_json({{"bagging", 1}}), std::invalid_argument);
-  EXPECT_FALSE(GnnConfig{}.bagging);
-  EXPECT_TRUE(GnnConfig::from_json(GnnConfig::from_json({{"bagging", true}}).to_json()).bagging);
   GnnConfig too_many;
   too_many.members = 2;
   too_many.local_members = 3;

@@ -65,7 +65,6 @@ nlohmann::json GnnConfig::to_json() const {
           {"patience", patience},
           {"keep_last_epoch", keep_last_epoch},
           {"train_on_validation", train_on_validation},
-          {"bagging", bagging},
           {"batch_schedules", batch_schedules},
           {"part_schedules", part_schedules}};
 }
@@ -93,7 +92,6 @@ GnnConfig GnnConfig::from_json(const nlohmann::json& j) {
   read(j, "patience", c.patience, 1, 1e6);
   read_flag(j, "keep_last_epoch", c.keep_last_epoch);
   read_flag(j, "train_on_validation", c.train_on_validation);
-  read_flag(j, "bagging", c.bagging);
   read(j, "batch_schedules", c.batch_schedules, 1, 1e6);
   read(j, "part_schedules", c.part_schedules, 1, 1e6);
   return c;

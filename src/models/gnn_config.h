@@ -60,9 +60,6 @@ struct GnnConfig {
   // the test MAPE on every seed (36.8% to 35.2% over seeds 1-3) and on both family
   // splits measured. Validation figures then only show the fit.
   bool train_on_validation = true;
-  // Each member learns from its own bootstrap sample of the training pipelines
-  // (training/bootstrap.h) instead of all of them.
-  bool bagging = false;
   int batch_schedules = 256;  // schedules per batch
   int part_schedules = 64;    // schedules of one pipeline per batch part (ranking pairs)
 

@@ -13,37 +13,30 @@ const double kMaxApeLogRatio = std::log(20.0);
 }  // namespace
 
 LossTerms cost_model_loss(const torch::Tensor& predicted_ms, const torch::Tensor& measured_ms,
-                          const torch::Tensor& graph_part, const LossWeights& weights,
-                          const torch::Tensor& graph_weight) {
+                          const torch::Tensor& graph_part, const LossWeights& weights) {
   const auto log_pred = torch::log(predicted_ms);
   const auto log_true = torch::log(measured_ms.to(predicted_ms.scalar_type()));
   const auto log_ratio = log_pred - log_true;
-  const auto w = graph_weight.defined() ? graph_weight.to(predicted_ms.scalar_type())
-                                        : torch::ones_like(predicted_ms);
   LossTerms t;
-  t.regression = (w * log_ratio.pow(2)).mean();
-  t.ape = (w * (log_ratio.clamp_max(kMaxApeLogRatio).exp() - 1).abs()).mean();
+  t.regression = log_ratio.pow(2).mean();
+  t.ape = (log_ratio.clamp_max(kMaxApeLogRatio).exp() - 1).abs().mean();
   // slower[i][j]: i and j belong to the same part and j is clearly slower than i.
   const auto same = graph_part.unsqueeze(1) == graph_part.unsqueeze(0);
   const auto slower = same & (log_true.unsqueeze(0) - log_true.unsqueeze(1) > std::log(1.02));
   const auto margin = log_pred.unsqueeze(0) - log_pred.unsqueeze(1);  // want > 0 where slower
   const auto pairs = slower.sum();
-  // Both schedules of a pair are of one part, so of one pipeline and one weight.
   t.ranking = pairs.item<int64_t>() > 0
-                  ? (w.unsqueeze(1) * torch::softplus(-margin)).masked_select(slower).sum() / pairs
+                  ? torch::softplus(-margin).masked_select(slower).sum() / pairs
                   : torch::zeros({}, predicted_ms.options());
   t.total = t.regression + weights.rank * t.ranking + weights.ape * t.ape;
   return t;
 }
 
 LossTerms ensemble_loss(const torch::Tensor& member_predicted_ms, const torch::Tensor& measured_ms,
-                        const torch::Tensor& graph_part, const LossWeights& weights,
-                        const torch::Tensor& member_graph_weight) {
+                        const torch::Tensor& graph_part, const LossWeights& weights) {
   std::vector<LossTerms> members;
-  for (int64_t m = 0; m < member_predicted_ms.size(0); ++m) {
-    const auto w = member_graph_weight.defined() ? member_graph_weight[m] : torch::Tensor();
-    members.push_back(cost_model_loss(member_predicted_ms[m], measured_ms, graph_part, weights, w));
-  }
+  for (int64_t m = 0; m < member_predicted_ms.size(0); ++m)
+    members.push_back(cost_model_loss(member_predicted_ms[m], measured_ms, graph_part, weights));
   auto mean = [&](torch::Tensor LossTerms::*term) {
     std::vector<torch::Tensor> values;
     for (const auto& t : members) values.push_back(t.*term);

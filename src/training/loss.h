@@ -20,17 +20,12 @@ struct LossTerms {
   torch::Tensor total, regression, ranking, ape;
 };
 
-// `graph_weight` [graphs] scales each schedule's terms (and its pairs' ranking terms);
-// undefined means 1 for every schedule.
 LossTerms cost_model_loss(const torch::Tensor& predicted_ms, const torch::Tensor& measured_ms,
-                          const torch::Tensor& graph_part, const LossWeights& weights,
-                          const torch::Tensor& graph_weight = {});
+                          const torch::Tensor& graph_part, const LossWeights& weights);
 
 // The mean of cost_model_loss over the rows of `member_predicted_ms` [members, graphs]:
-// each member of an ensemble learns from its own predictions, weighted by its row of
-// `member_graph_weight` [members, graphs] when that is defined.
+// each member of an ensemble learns from its own predictions.
 LossTerms ensemble_loss(const torch::Tensor& member_predicted_ms, const torch::Tensor& measured_ms,
-                        const torch::Tensor& graph_part, const LossWeights& weights,
-                        const torch::Tensor& member_graph_weight = {});
+                        const torch::Tensor& graph_part, const LossWeights& weights);
 
 }  // namespace gnnperf

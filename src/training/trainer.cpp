@@ -11,7 +11,6 @@
 
 #include "eval/evaluate.h"
 #include "graph/graph_batch.h"
-#include "training/bootstrap.h"
 #include "training/loss.h"
 
 namespace gnnperf {
@@ -222,8 +221,6 @@ TrainResult train_gnn(const std::vector<PipelineGraph>& graphs, const TrainOptio
     s.best = snapshot(s.module);
   }
   const auto validation_batches = fixed_batches(validation, c, s.transform);
-  const auto bootstrap =
-      c.bagging ? bootstrap_weights(fit_on, c.members, o.seed) : BootstrapWeights{};
 
   while (s.epoch < c.epochs && (c.keep_last_epoch || s.epoch - s.best_epoch < c.patience)) {
     const auto epoch_start = std::chrono::steady_clock::now();
@@ -239,10 +236,8 @@ TrainResult train_gnn(const std::vector<PipelineGraph>& graphs, const TrainOptio
     int batches = 0;
     for (const auto& parts : epoch_batches(fit_on, c, o.seed, s.epoch)) {
       const GraphBatch b = make_batch(parts, s.transform);
-      const auto weights =
-          c.bagging ? member_graph_weights(parts, bootstrap, c.members) : torch::Tensor();
       const LossTerms loss = ensemble_loss(s.module->forward(b).member_runtime_ms, b.runtimes_ms,
-                                           b.graph_part, loss_weights(c), weights);
+                                           b.graph_part, loss_weights(c));
       s.optimizer->zero_grad();
       loss.total.backward();
       s.optimizer->step();
