@@ -1,9 +1,12 @@
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
 #include <filesystem>
 #include <fstream>
 #include <numeric>
+#include <set>
+#include <string>
 #include <thread>
 
 #include "eval/evaluate.h"
@@ -246,6 +249,24 @@ TEST(Loss, TermsMatchHandComputedValues) {
       1e-12);
 }
 
+TEST(Loss, HuberDeltaMakesFarMissesLinear) {
+  const auto measured = torch::tensor({1.0, 2.0, 4.0}, torch::kFloat64);
+  const auto part = torch::tensor({0, 1, 2});
+  // Log ratios log 2 (inside delta), -log 100 and log 100 (outside, either side).
+  const auto predicted = torch::tensor({2.0, 0.02, 400.0}, torch::kFloat64);
+  const double d = std::log(4.0), l2 = std::log(2.0), l100 = std::log(100.0);
+  const LossTerms t = cost_model_loss(predicted, measured, part, {0.0, 0.0, d});
+  EXPECT_NEAR(t.regression.item<double>(), (l2 * l2 + 2 * (2 * d * l100 - d * d)) / 3, 1e-12);
+  // At the delta both branches agree; without one the term is the plain square.
+  const auto at_delta = torch::tensor({4.0}, torch::kFloat64);
+  const auto one = torch::tensor({1.0}, torch::kFloat64);
+  EXPECT_NEAR(
+      cost_model_loss(at_delta, one, torch::tensor({0}), {0.0, 0.0, d}).regression.item<double>(),
+      d * d, 1e-12);
+  EXPECT_NEAR(cost_model_loss(predicted, measured, part, {0.0, 0.0, 0.0}).regression.item<double>(),
+              (l2 * l2 + 2 * l100 * l100) / 3, 1e-12);
+}
+
 TEST(Gnn, GradientMatchesFiniteDifferences) {
   const PipelineGraph g = synthetic_pipeline(1, 4, 13);
   GnnCostModel model = untrained_model({&g});
@@ -430,6 +451,37 @@ TEST(Training, LearnsFromValidationPipelinesByDefaultAndThenNeedsTheLastEpoch) {
   EXPECT_THROW(train_gnn(graphs, o), std::invalid_argument);
 }
 
+TEST(Training, TrainFractionKeepsANestedShareOfTrainingPipelinesAndEveryTestOne) {
+  const auto graphs = synthetic_dataset();
+  auto recorded = [&](double fraction, uint64_t seed) {
+    TrainOptions o;
+    o.model_path = test::scratch_dir("fraction") + "/m.gnn";
+    o.config.hidden = 8;
+    o.config.epochs = 1;
+    o.config.train_fraction = fraction;
+    o.seed = seed;
+    return train_gnn(graphs, o).model->record()["split"];
+  };
+  auto names = [](const nlohmann::json& side) {
+    std::set<std::string> out;
+    for (const auto& n : side) out.insert(n.get<std::string>());
+    return out;
+  };
+  const auto all = recorded(1.0, 1), half = recorded(0.5, 1), quarter = recorded(0.25, 1);
+  const auto train = pipelines_in(graphs, SplitRule{}, Split::kTrain);
+  ASSERT_EQ(all["train"].size(), train.size());
+  EXPECT_EQ(half["train"].size(), static_cast<size_t>(std::llround(0.5 * train.size())));
+  EXPECT_LT(quarter["validation"].size(), half["validation"].size());
+  for (const char* side : {"train", "validation"}) {
+    const auto q = names(quarter[side]), h = names(half[side]), a = names(all[side]);
+    EXPECT_TRUE(std::includes(h.begin(), h.end(), q.begin(), q.end())) << side;
+    EXPECT_TRUE(std::includes(a.begin(), a.end(), h.begin(), h.end())) << side;
+  }
+  EXPECT_EQ(names(half["test"]), names(all["test"]));
+  // Another seed draws other pipelines.
+  EXPECT_NE(names(recorded(0.5, 2)["train"]), names(half["train"]));
+}
+
 TEST(ModelFile, BadFilesGetOneClearError) {
   const std::string dir = test::scratch_dir("badmodel");
   const PipelineGraph g = synthetic_pipeline(1, 4, 16);
@@ -459,9 +511,10 @@ TEST(ModelFile, BadFilesGetOneClearError) {
   EXPECT_NE(message(dir + "/layout99.gnn").find("feature layout 99"), std::string::npos);
 }
 
-TEST(ModelFile, FilesWithoutLocalMembersLoadAsMembersWithConvolutions) {
+TEST(ModelFile, FilesWithoutNewerKeysLoadAsTheyWereTrained) {
   // Files written before `local_members` existed hold no such key and only members with
   // graph convolutions; the default for new configs (half the members) must not apply.
+  // Nor were they trained with a Huber term.
   const std::string dir = test::scratch_dir("oldmodel");
   const PipelineGraph g = synthetic_pipeline(1, 8, 17);
   torch::manual_seed(5);
@@ -470,12 +523,14 @@ TEST(ModelFile, FilesWithoutLocalMembersLoadAsMembersWithConvolutions) {
   const GnnCostModel model(c, FeatureTransform::fit({&g}), module, nlohmann::json::object());
   auto old_config = c.to_json();
   old_config.erase("local_members");
+  old_config.erase("huber_delta");
   torch::serialize::OutputArchive archive;
   write_model_parts(archive, c, model.transform(), module, {});
   archive.write("config", c10::IValue(old_config.dump()));
   archive.save_to(dir + "/old.gnn");
   const auto loaded = GnnCostModel::load(dir + "/old.gnn");
   EXPECT_EQ(loaded->config().local_members_or_default(), 0);
+  EXPECT_EQ(loaded->config().huber_delta, 0);
   const auto a = model.predict(g, g.all_rows());
   const auto b = loaded->predict(g, g.all_rows());
   for (size_t i = 0; i < a.size(); ++i) EXPECT_EQ(a[i].runtime_ms, b[i].runtime_ms);

@@ -56,6 +56,7 @@ nlohmann::json GnnConfig::to_json() const {
           {"local_members", local_members_or_default()},
           {"rank_weight", rank_weight},
           {"ape_weight", ape_weight},
+          {"huber_delta", huber_delta},
           {"readout", readout_name(readout)},
           {"learning_rate", learning_rate},
           {"final_learning_rate", final_learning_rate_or_default()},
@@ -65,6 +66,7 @@ nlohmann::json GnnConfig::to_json() const {
           {"patience", patience},
           {"keep_last_epoch", keep_last_epoch},
           {"train_on_validation", train_on_validation},
+          {"train_fraction", train_fraction},
           {"batch_schedules", batch_schedules},
           {"part_schedules", part_schedules}};
 }
@@ -83,6 +85,7 @@ GnnConfig GnnConfig::from_json(const nlohmann::json& j) {
   read(j, "local_members", c.local_members, 0, c.members);
   read(j, "rank_weight", c.rank_weight, 0, 1e6);
   read(j, "ape_weight", c.ape_weight, 0, 1e6);
+  read(j, "huber_delta", c.huber_delta, 0, 100);
   read_readout(j, c.readout);
   read(j, "learning_rate", c.learning_rate, 1e-8, 10);
   read(j, "final_learning_rate", c.final_learning_rate, 1e-8, 10);
@@ -92,6 +95,7 @@ GnnConfig GnnConfig::from_json(const nlohmann::json& j) {
   read(j, "patience", c.patience, 1, 1e6);
   read_flag(j, "keep_last_epoch", c.keep_last_epoch);
   read_flag(j, "train_on_validation", c.train_on_validation);
+  read(j, "train_fraction", c.train_fraction, 1e-3, 1);
   read(j, "batch_schedules", c.batch_schedules, 1, 1e6);
   read(j, "part_schedules", c.part_schedules, 1, 1e6);
   return c;

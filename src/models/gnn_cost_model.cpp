@@ -81,6 +81,8 @@ std::unique_ptr<GnnCostModel> read_model_parts(torch::serialize::InputArchive& a
   auto config_json = nlohmann::json::parse(read_string(a, "config"));
   // Files written before the key existed hold only members with graph convolutions.
   if (!config_json.contains("local_members")) config_json["local_members"] = 0;
+  // ... and were trained with the squared log error.
+  if (!config_json.contains("huber_delta")) config_json["huber_delta"] = 0;
   const GnnConfig config = GnnConfig::from_json(config_json);
   FeatureTransform t;
   t.algorithm_mean = read_tensor(a, "algorithm_mean");

@@ -10,6 +10,13 @@ namespace {
 // log-squared term still pulls such predictions in.
 const double kMaxApeLogRatio = std::log(20.0);
 
+torch::Tensor regression_term(const torch::Tensor& log_ratio, double huber_delta) {
+  if (huber_delta <= 0) return log_ratio.pow(2).mean();
+  const auto r = log_ratio.abs();
+  return torch::where(r <= huber_delta, r.pow(2), 2 * huber_delta * r - huber_delta * huber_delta)
+      .mean();
+}
+
 }  // namespace
 
 LossTerms cost_model_loss(const torch::Tensor& predicted_ms, const torch::Tensor& measured_ms,
@@ -18,7 +25,7 @@ LossTerms cost_model_loss(const torch::Tensor& predicted_ms, const torch::Tensor
   const auto log_true = torch::log(measured_ms.to(predicted_ms.scalar_type()));
   const auto log_ratio = log_pred - log_true;
   LossTerms t;
-  t.regression = log_ratio.pow(2).mean();
+  t.regression = regression_term(log_ratio, weights.huber_delta);
   t.ape = (log_ratio.clamp_max(kMaxApeLogRatio).exp() - 1).abs().mean();
   // slower[i][j]: i and j belong to the same part and j is clearly slower than i.
   const auto same = graph_part.unsqueeze(1) == graph_part.unsqueeze(0);

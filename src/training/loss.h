@@ -5,6 +5,8 @@
 // optionally the absolute percentage error itself. Log-squared error is symmetric in the
 // ratio, but a 5x over-prediction costs an APE of 4 and a 5x under-prediction 0.8: the
 // APE term pulls uncertain predictions down to where MAPE, the headline metric, wants them.
+// With a Huber delta the log term turns linear beyond |log ratio| = delta, so a few
+// far-off schedules (features that cannot explain their runtime) pull the network less.
 #pragma once
 
 #include <torch/torch.h>
@@ -14,6 +16,9 @@ namespace gnnperf {
 struct LossWeights {
   double rank = 1.0;  // weight of the ranking term
   double ape = 0.0;   // weight of the absolute percentage error term
+  // 0: squared log error. Otherwise twice Huber's loss of the log ratio: r^2 up to
+  // |r| = delta, 2 delta |r| - delta^2 beyond (the same value and slope at delta).
+  double huber_delta = 0.0;
 };
 
 struct LossTerms {

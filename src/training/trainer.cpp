@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cmath>
 #include <filesystem>
 #include <limits>
 #include <numeric>
@@ -75,7 +76,9 @@ std::vector<GraphBatch> fixed_batches(const std::vector<const PipelineGraph*>& p
   return out;
 }
 
-LossWeights loss_weights(const GnnConfig& c) { return {c.rank_weight, c.ape_weight}; }
+LossWeights loss_weights(const GnnConfig& c) {
+  return {c.rank_weight, c.ape_weight, c.huber_delta};
+}
 
 double mean_loss(GnnModule& module, const std::vector<GraphBatch>& batches, const GnnConfig& c) {
   torch::NoGradGuard no_grad;
@@ -169,6 +172,23 @@ TrainingState load_checkpoint(const std::string& path) {
   return s;
 }
 
+// One point of a learning curve: `share` of one side's pipelines, in their order. The
+// draw depends on the generator's state alone, not on the share, so for one seed a
+// smaller share keeps a subset of a larger one's.
+std::vector<const PipelineGraph*> keep_share(const std::vector<const PipelineGraph*>& side,
+                                             double share, std::mt19937_64& rng) {
+  if (share >= 1) return side;
+  std::vector<size_t> order(side.size());
+  std::iota(order.begin(), order.end(), size_t{0});
+  std::shuffle(order.begin(), order.end(), rng);
+  order.resize(
+      std::clamp<size_t>(std::llround(share * static_cast<double>(side.size())), 1, side.size()));
+  std::sort(order.begin(), order.end());
+  std::vector<const PipelineGraph*> kept;
+  for (size_t i : order) kept.push_back(side[i]);
+  return kept;
+}
+
 nlohmann::json names_of(const std::vector<const PipelineGraph*>& pipelines) {
   nlohmann::json names = nlohmann::json::array();
   for (const auto* g : pipelines) names.push_back(g->name);
@@ -179,8 +199,8 @@ nlohmann::json names_of(const std::vector<const PipelineGraph*>& pipelines) {
 
 TrainResult train_gnn(const std::vector<PipelineGraph>& graphs, const TrainOptions& o) {
   const auto start = std::chrono::steady_clock::now();
-  const auto train = pipelines_in(graphs, o.split, Split::kTrain);
-  const auto validation = pipelines_in(graphs, o.split, Split::kValidation);
+  auto train = pipelines_in(graphs, o.split, Split::kTrain);
+  auto validation = pipelines_in(graphs, o.split, Split::kValidation);
   const auto test = pipelines_in(graphs, o.split, Split::kTest);
   if (!o.split.held_out_family().empty() && test.empty()) {
     throw std::invalid_argument(
@@ -204,6 +224,9 @@ TrainResult train_gnn(const std::vector<PipelineGraph>& graphs, const TrainOptio
     s.split = o.split.spec();
   }
   const GnnConfig& c = s.config;
+  std::mt19937_64 share_rng(o.seed);
+  train = keep_share(train, c.train_fraction, share_rng);
+  validation = keep_share(validation, c.train_fraction, share_rng);
   if (c.train_on_validation && !c.keep_last_epoch) {
     throw std::invalid_argument(
         "config key 'train_on_validation' needs 'keep_last_epoch': pipelines trained on "
