@@ -30,8 +30,8 @@ struct GnnConfig {
   double ape_weight = 1.0;
   // 0: the regression term is the squared log error. Otherwise it turns linear beyond a
   // |log ratio| of huber_delta (loss.h), so schedules off by more pull less. log 2 lowered
-  // the mean test MAPE and median APE of every split, most on held-out depthwise layers,
-  // at an equal tau and a slightly worse top-1 (README, "A Huber regression term").
+  // the mean test MAPE of every split over seeds, most on held-out depthwise layers, at
+  // an equal tau and a slightly worse top-1 (README, "A Huber regression term").
   double huber_delta = 0.693;
   // What the readout predicts: per-unit costs multiplied by counts of work taken from the
   // schedule features, so that costs scale with layer sizes never trained on
@@ -67,7 +67,7 @@ struct GnnConfig {
   bool train_on_validation = true;
   // The share of the training and of the validation pipelines kept, drawn with the run's
   // seed: one point of a learning curve. For one seed a smaller share keeps a subset of
-  // a larger one's pipelines; test pipelines are never touched (README, "More pipelines").
+  // a larger one's pipelines; test pipelines are never touched (README, "More pipelines do").
   double train_fraction = 1.0;
   int batch_schedules = 256;  // schedules per batch
   int part_schedules = 64;    // schedules of one pipeline per batch part (ranking pairs)
