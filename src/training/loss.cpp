@@ -10,11 +10,11 @@ namespace {
 // log-squared term still pulls such predictions in.
 const double kMaxApeLogRatio = std::log(20.0);
 
+// Twice LibTorch's Huber loss, so that below the delta it equals the squared term.
 torch::Tensor regression_term(const torch::Tensor& log_ratio, double huber_delta) {
   if (huber_delta <= 0) return log_ratio.pow(2).mean();
-  const auto r = log_ratio.abs();
-  return torch::where(r <= huber_delta, r.pow(2), 2 * huber_delta * r - huber_delta * huber_delta)
-      .mean();
+  return 2 * torch::huber_loss(log_ratio, torch::zeros_like(log_ratio), at::Reduction::Mean,
+                               huber_delta);
 }
 
 }  // namespace
