@@ -192,7 +192,7 @@ void add_model_commands(CLI::App& app, Runner& run) {
   auto* t = app.add_subcommand("train", "Train the GNN cost model on a dataset");
   t->add_option("--db", o->db, "SQLite dataset")->required();
   t->add_option("--out", o->model, "Model file to write")->required();
-  t->add_option("--config", o->config, "Hyperparameters (JSON; see README)");
+  t->add_option("--config", o->config, "Hyperparameters: a JSON file (keys in README)");
   t->add_option("--epochs", o->epochs, "Maximum epochs (overrides the config)")
       ->check(CLI::Range(1, 1000000));
   t->add_option("--seed", o->seed, "Seed of initialization and shuffling")->capture_default_str();
