@@ -31,7 +31,8 @@ $default || out=out/$name
 export OMP_NUM_THREADS=1
 mkdir -p "$out"
 db=$out/$name.db
-if [[ ! -f $db ]]; then
+# Extracted again when the committed snapshot is newer than the copy in out/.
+if [[ ! -f $db || $source.xz -nt $db ]]; then
   xz -dkc "$source.xz" > "$db.tmp" && mv "$db.tmp" "$db"
 fi
 for split in random family:transformer family:depthwise; do
