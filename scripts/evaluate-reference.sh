@@ -31,10 +31,7 @@ $default || out=out/$name
 export OMP_NUM_THREADS=1
 mkdir -p "$out"
 db=$out/$name.db
-# Extracted again when the committed snapshot is newer than the copy in out/.
-if [[ ! -f $db || $source.xz -nt $db ]]; then
-  xz -dkc "$source.xz" > "$db.tmp" && mv "$db.tmp" "$db"
-fi
+scripts/extract-reference.sh "$source.xz" "$db"
 for split in random family:transformer family:depthwise; do
   tag=${split/:/-}
   build/gnnperf train --db "$db" --out "$out/gnn-$tag.pt" --seed 1 --split "$split"

@@ -17,11 +17,7 @@ if [[ ! -f data/reference.db.xz ]]; then
   echo "run-default: data/reference.db.xz is not in this checkout; skipping the comparison" >&2
   exit 0
 fi
-# Extracted again when the snapshot is newer: the committed model is trained on the
-# committed snapshot, and eval refuses a dataset that lacks the model's pipelines.
-if [[ ! -f out/reference.db || data/reference.db.xz -nt out/reference.db ]]; then
-  xz -dkc data/reference.db.xz > out/reference.db.tmp && mv out/reference.db.tmp out/reference.db
-fi
+scripts/extract-reference.sh data/reference.db.xz out/reference.db
 model=data/reference-gnn.pt
 if [[ ! -f $model ]]; then
   model=out/reference-gnn.pt
