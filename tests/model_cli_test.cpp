@@ -1,8 +1,10 @@
 // `gnnperf train`, `predict`, `eval` and `report` end to end, on small datasets written
 // through the store: 30 three-stage pipelines whose runtimes follow their schedule
 // features, every fifth of family "odd", the others of family "fixture".
+#include <fmt/format.h>
 #include <gtest/gtest.h>
 
+#include <cmath>
 #include <filesystem>
 #include <fstream>
 #include <iterator>
@@ -178,6 +180,56 @@ TEST(ModelCli, EvalComparesEveryModelOnHeldOutPipelinesAndReportDrawsIt) {
   std::ifstream page(dir + "/report/index.html");
   const std::string html((std::istreambuf_iterator<char>(page)), std::istreambuf_iterator<char>());
   EXPECT_NE(html.find("0 pairs): unmeasured"), std::string::npos);
+}
+
+// --pipelines scores a subset of the test pipelines: the same predictions as a full
+// eval, metrics over the chosen pipelines only.
+TEST(ModelCli, EvalScoresOnlyTheTestPipelinesTheGlobsMatch) {
+  const std::string dir = test::scratch_dir("evalscored");
+  const std::string model = dir + "/m.gnn";
+  ASSERT_EQ(run_gnnperf("train --db " + fixture() + " --out " + model + " --epochs 2").exit_code,
+            0);
+  const std::string eval =
+      "eval --db " + fixture() + " --model " + model + " --baselines halide-stock --json " + dir;
+  ASSERT_EQ(run_gnnperf(eval + "/all.json").exit_code, 0);
+  std::ifstream all_in(dir + "/all.json");
+  const auto all = nlohmann::json::parse(all_in);
+  const auto& tests = all["test_pipelines"];
+  ASSERT_GE(tests.size(), 3u);
+  EXPECT_TRUE(all["scored_pipelines"].is_null());
+
+  // Two of the test pipelines by name, and a glob matching only training pipelines.
+  const std::string first = tests[0]["name"], second = tests[1]["name"];
+  const std::string globs = first + "," + second + ",nothing:*";
+  auto e = run_gnnperf(eval + "/two.json --pipelines '" + globs + "'");
+  ASSERT_EQ(e.exit_code, 0) << e.err;
+  EXPECT_NE(e.out.find(fmt::format("\n2 test pipelines of {}, those matching '{}', 20 schedules",
+                                   tests.size(), globs)),
+            std::string::npos)
+      << e.out;
+  std::ifstream two_in(dir + "/two.json");
+  const auto two = nlohmann::json::parse(two_in);
+  EXPECT_EQ(two["scored_pipelines"], globs);
+  ASSERT_EQ(two["test_pipelines"].size(), 2u);
+  EXPECT_EQ(two["test_pipelines"][0]["name"], first);
+  EXPECT_EQ(two["test_pipelines"][1]["name"], second);
+  double ape = 0;
+  for (int p = 0; p < 2; ++p) {
+    EXPECT_EQ(two["predictions"]["gnn"][p], all["predictions"]["gnn"][p]);
+    const auto measured = tests[p]["measured_ms"].get<std::vector<double>>();
+    const auto predicted = all["predictions"]["gnn"][p].get<std::vector<double>>();
+    for (size_t s = 0; s < measured.size(); ++s)
+      ape += std::abs(predicted[s] - measured[s]) / measured[s];
+  }
+  EXPECT_NEAR(two["models"]["gnn"]["mape"].get<double>(), ape / 20, 1e-6);
+
+  test::expect_one_line_error(run_gnnperf(eval + "/none.json --pipelines 'nothing:*'"),
+                              fmt::format("none of the {} test pipelines of split 'random' "
+                                          "matches 'nothing:*'",
+                                          tests.size()));
+  test::expect_one_line_error(run_gnnperf(eval + "/none.json --pipelines 'fixture:1,,x'"),
+                              "empty glob in 'fixture:1,,x'");
+  EXPECT_FALSE(std::filesystem::exists(dir + "/none.json"));
 }
 
 TEST(ModelCli, FamilySplitHoldsOutTheWholeFamily) {

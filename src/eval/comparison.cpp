@@ -93,6 +93,16 @@ Comparison compare_models(const GnnCostModel& gnn, const std::vector<PipelineGra
   if (c.test.empty()) {
     throw std::invalid_argument(fmt::format("split '{}' leaves no test pipeline", c.split));
   }
+  c.split_test_pipelines = c.test.size();
+  if (o.scored) {
+    c.scored_spec = o.scored->spec();
+    std::erase_if(c.test, [&](const PipelineGraph* g) { return !o.scored->matches(g->name); });
+    if (c.test.empty()) {
+      throw std::invalid_argument(
+          fmt::format("none of the {} test pipelines of split '{}' matches '{}'",
+                      c.split_test_pipelines, c.split, *c.scored_spec));
+    }
+  }
   c.models.push_back(evaluate_model(gnn, c.test));
   c.models.back().train_seconds = gnn.record().value("train_seconds", 0.0);
   c.stage_shares = stage_shares(gnn, c.test);
@@ -138,9 +148,14 @@ nlohmann::json to_json(const Comparison& c) {
                          {"family", c.test[i]->family},
                          {"measured_ms", c.models.front().results[i].measured_ms}});
   }
-  return {{"split", c.split},           {"noise_floor_ape", noise_floor},
-          {"models", models},           {"test_pipelines", pipelines},
-          {"predictions", predictions}, {"stage_shares", c.stage_shares}};
+  return {{"split", c.split},
+          {"scored_pipelines",
+           c.scored_spec ? nlohmann::json(*c.scored_spec) : nlohmann::json(nullptr)},
+          {"noise_floor_ape", noise_floor},
+          {"models", models},
+          {"test_pipelines", pipelines},
+          {"predictions", predictions},
+          {"stage_shares", c.stage_shares}};
 }
 
 }  // namespace gnnperf

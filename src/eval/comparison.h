@@ -16,6 +16,7 @@
 #include "graph/pipeline_graph.h"
 #include "models/gnn_cost_model.h"
 #include "training/split.h"
+#include "util/name_globs.h"
 
 namespace gnnperf {
 
@@ -30,7 +31,10 @@ struct ModelEvaluation {
 
 struct Comparison {
   std::string split;
-  std::vector<const PipelineGraph*> test;
+  std::vector<const PipelineGraph*> test;  // the scored test pipelines
+  // Set when ComparisonOptions::scored chose `test` among more test pipelines.
+  std::optional<std::string> scored_spec;
+  size_t split_test_pipelines = 0;  // the split's test pipelines, scored or not
   // Mean APE of re-timings against first timings; empty when nothing was re-timed.
   std::optional<double> noise_floor_ape;
   std::vector<ModelEvaluation> models;  // the GNN first
@@ -40,19 +44,23 @@ struct Comparison {
 struct ComparisonOptions {
   std::vector<std::string> baselines;  // names from baselines/baseline_registry.h
   SplitRule split;
+  // Scores only the test pipelines whose names match, e.g. those of an older snapshot,
+  // so that models trained as the dataset grows are compared on the same pipelines.
+  std::optional<NameGlobs> scored;
   int parallelism = 1;  // threads of the timings
   std::optional<double> noise_floor_ape;
   std::function<void(const std::string&)> progress;
 };
 
 // Throws std::invalid_argument when the model does not belong to these pipelines: it
-// trained on one the dataset lacks, or on one that `split` puts on the test side.
+// trained on one the dataset lacks, or on one that `split` puts on the test side; and
+// when `scored` matches none of the test pipelines.
 Comparison compare_models(const GnnCostModel& gnn, const std::vector<PipelineGraph>& graphs,
                           const ComparisonOptions& options);
 
 // Errors as fractions. Per model: mape, median_ape, rmse_log, kendall_tau, pairwise_acc,
 // top1_score, top5_score, noise_floor_ape (null when unmeasured), mape_over_gnn; plus every
-// prediction.
+// prediction, and the `scored` globs ("scored_pipelines", null when all were scored).
 nlohmann::json to_json(const Comparison& c);
 
 }  // namespace gnnperf

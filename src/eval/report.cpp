@@ -152,16 +152,23 @@ std::string html_page(const json& e, const std::vector<std::string>& models,
   const std::string noise_floor =
       floor.is_null() ? "unmeasured" : fmt::format("{:.1f}%", 100 * floor.get<double>());
   if (!e.at("stage_shares").is_null()) images += "<img src='stage-shares.png'>\n";
+  // Absent from evaluations written before eval could restrict the scored pipelines.
+  const json scored = e.value("scored_pipelines", json());
+  const std::string scored_note =
+      scored.is_string()
+          ? fmt::format(" (those matching <code>{}</code>)", scored.get<std::string>())
+          : std::string();
   return fmt::format(
       "<!doctype html><html><head><meta charset='utf-8'><title>gnnperf evaluation</title>"
       "<style>body{{font-family:sans-serif}}td,th{{padding:2px 8px;text-align:right}}"
       "img{{max-width:48%}}</style></head><body>\n<h1>gnnperf evaluation</h1>\n"
       "<p>Dataset <code>{}</code>: {} timed schedules of {} pipelines; noise floor (mean APE "
       "of re-timings against first timings, {} pairs): {}. Split <code>{}</code>, {} test "
-      "pipelines. Errors are on held-out pipelines only.</p>\n"
+      "pipelines{}. Errors are on held-out pipelines only.</p>\n"
       "<table><tr><th>model</th>{}</tr>\n{}</table>\n{}</body></html>\n",
       dataset_path, d.samples, d.pipelines, d.repeat_pairs, noise_floor,
-      e.at("split").get<std::string>(), e.at("test_pipelines").size(), header, rows, images);
+      e.at("split").get<std::string>(), e.at("test_pipelines").size(), scored_note, header, rows,
+      images);
 }
 
 // Throws json::exception on a malformed evaluation.

@@ -1,7 +1,6 @@
 #include "onnx/conformance.h"
 
 #include <fmt/format.h>
-#include <fnmatch.h>
 #include <onnx/onnx_pb.h>
 #include <poll.h>
 #include <signal.h>
@@ -23,6 +22,7 @@
 #include "onnx/onnx_model.h"
 #include "onnx/onnx_network.h"
 #include "onnx/trial_run.h"
+#include "util/name_globs.h"
 
 namespace gnnperf {
 namespace {
@@ -202,16 +202,11 @@ std::vector<std::string> conformance_cases(const ConformanceOptions& o) {
     throw std::runtime_error(
         fmt::format("cannot read the ONNX node tests in '{}' ({})", o.data_dir, error.message()));
   }
-  std::vector<std::string> globs;
-  std::stringstream filter(o.filter);
-  for (std::string glob; std::getline(filter, glob, ',');) globs.push_back(glob);
+  const NameGlobs filter(o.filter);
   std::vector<std::string> names;
   for (const auto& entry : it) {
     const std::string name = entry.path().filename().string();
-    const bool match = std::any_of(globs.begin(), globs.end(), [&](const std::string& g) {
-      return fnmatch(g.c_str(), name.c_str(), 0) == 0;
-    });
-    if (match && fs::exists(entry.path() / "model.onnx")) names.push_back(name);
+    if (filter.matches(name) && fs::exists(entry.path() / "model.onnx")) names.push_back(name);
   }
   std::sort(names.begin(), names.end());
   return names;

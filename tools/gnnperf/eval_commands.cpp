@@ -17,6 +17,7 @@ namespace {
 
 struct EvalOptions {
   std::string db, model, baselines, split, json_out, eval_json, out_dir;
+  std::optional<std::string> pipelines;  // unset: every test pipeline is scored
   int64_t machine = 0;
 };
 
@@ -37,10 +38,13 @@ void print_table(const Comparison& c) {
                m.top5_score, e.mape_over_gnn ? fmt::format("{:.2f}x", *e.mape_over_gnn) : "-",
                e.train_seconds);
   }
+  const std::string scored = c.scored_spec ? fmt::format(" of {}, those matching '{}'",
+                                                         c.split_test_pipelines, *c.scored_spec)
+                                           : std::string();
   fmt::print(
-      "{} test pipelines, {} schedules (split {}); noise floor {}; '-': the model only "
+      "{} test pipelines{}, {} schedules (split {}); noise floor {}; '-': the model only "
       "ranks schedules\n",
-      c.test.size(), c.models.front().metrics.schedules, c.split,
+      c.test.size(), scored, c.models.front().metrics.schedules, c.split,
       c.noise_floor_ape ? fmt::format("{:.1f}% (mean APE of re-timings against first "
                                       "timings)",
                                       100 * *c.noise_floor_ape)
@@ -59,6 +63,7 @@ int run_eval(const EvalOptions& o) {
         "{}`",
         o.model, trained_with.spec(), options.split.spec(), options.split.spec()));
   }
+  if (o.pipelines) options.scored.emplace(*o.pipelines);
   DatasetStore store(o.db, /*read_only=*/true);
   const auto machine = choose_machine(store, o.machine);
   const auto graphs = load_pipeline_graphs(store, machine);
@@ -106,6 +111,9 @@ void add_eval_commands(CLI::App& app, Runner& run) {
   e->add_option("--baselines", o->baselines,
                 "Comma-separated baselines (default: all): " + known_baselines());
   e->add_option("--split", o->split, "random or family:NAME (default: the model's; must match it)");
+  e->add_option("--pipelines", o->pipelines,
+                "Score only the test pipelines whose names match these comma-separated globs "
+                "(fnmatch: *, ?, [0-9]), e.g. 'resnet*,random:[1-5]??'");
   e->add_option("--json", o->json_out, "Write metrics and predictions as JSON");
   e->add_option("--machine", o->machine, "Timings of this machine");
   e->callback([&run, o] { run = [o] { return run_eval(*o); }; });
