@@ -11,12 +11,9 @@ namespace gnnperf {
 
 NameGlobs::NameGlobs(std::string spec) : spec_(std::move(spec)) {
   std::stringstream items(spec_);
-  for (std::string glob; std::getline(items, glob, ',');) {
-    if (glob.empty()) throw std::invalid_argument("empty glob in '" + spec_ + "'");
-    globs_.push_back(glob);
-  }
+  for (std::string glob; std::getline(items, glob, ',');) globs_.push_back(glob);
   // getline drops a trailing empty item ("a,"), which is as much a typo as "a,,b".
-  if (globs_.empty() || spec_.back() == ',') {
+  if (globs_.empty() || spec_.back() == ',' || std::ranges::any_of(globs_, &std::string::empty)) {
     throw std::invalid_argument("empty glob in '" + spec_ + "'");
   }
 }
