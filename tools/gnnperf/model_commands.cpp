@@ -137,6 +137,8 @@ int train(const ModelOptions& o) {
   print_metrics(t.config.train_on_validation ? "validation*" : "validation", r.validation);
   print_metrics("test", r.test);
   if (t.config.train_on_validation) fmt::print("* trained on (config train_on_validation)\n");
+  // eval prints every test pipeline of the split; this count can be smaller.
+  fmt::print("pipelines: those with two or more schedules, which tau and top-1 average over\n");
   return 0;
 }
 
