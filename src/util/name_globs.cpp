@@ -13,7 +13,8 @@ NameGlobs::NameGlobs(std::string spec) : spec_(std::move(spec)) {
   std::stringstream items(spec_);
   for (std::string glob; std::getline(items, glob, ',');) globs_.push_back(glob);
   // getline drops a trailing empty item ("a,"), which is as much a typo as "a,,b".
-  if (globs_.empty() || spec_.back() == ',' || std::ranges::any_of(globs_, &std::string::empty)) {
+  if (globs_.empty() || spec_.back() == ',' ||
+      std::ranges::any_of(globs_, [](const std::string& g) { return g.empty(); })) {
     throw std::invalid_argument("empty glob in '" + spec_ + "'");
   }
 }
