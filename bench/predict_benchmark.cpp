@@ -8,11 +8,11 @@
 #include <benchmark/benchmark.h>
 #include <fmt/format.h>
 
-#include <map>
-#include <numeric>
+#include <algorithm>
 
 #include "baselines/halide_cost_model.h"
 #include "models/gnn_cost_model.h"
+#include "recording_reporter.h"
 
 namespace gnnperf {
 namespace {
@@ -63,32 +63,21 @@ void predict_batch_halide_stock(benchmark::State& state) {
 BENCHMARK(predict_batch)->ArgName("layers")->Arg(0)->Arg(3)->Unit(benchmark::kMillisecond);
 BENCHMARK(predict_batch_halide_stock)->Unit(benchmark::kMillisecond);
 
-// Console output plus the real time per batch of each run, for the ratios.
-class RatioReporter : public benchmark::ConsoleReporter {
- public:
-  void ReportRuns(const std::vector<Run>& runs) override {
-    ConsoleReporter::ReportRuns(runs);
-    for (const auto& r : runs) seconds_[r.benchmark_name()] = r.GetAdjustedRealTime();
-  }
-  const std::map<std::string, double>& seconds() const { return seconds_; }
-
- private:
-  std::map<std::string, double> seconds_;
-};
-
 }  // namespace
 }  // namespace gnnperf
 
 int main(int argc, char** argv) {
   benchmark::Initialize(&argc, argv);
-  gnnperf::RatioReporter reporter;
+  gnnperf::RecordingReporter reporter;
   benchmark::RunSpecifiedBenchmarks(&reporter);
-  const auto& t = reporter.seconds();
-  const auto halide = t.find("predict_batch_halide_stock");
-  if (halide != t.end()) {
-    for (const auto& [name, seconds] : t) {
-      fmt::print("{:<32} {:>8.2f}x the time of Halide's cost model\n", name,
-                 seconds / halide->second);
+  const auto& runs = reporter.times();
+  const auto halide = std::find_if(runs.begin(), runs.end(), [](const auto& r) {
+    return r.name == "predict_batch_halide_stock";
+  });
+  if (halide != runs.end()) {
+    for (const auto& r : runs) {
+      fmt::print("{:<32} {:>8.2f}x the time of Halide's cost model\n", r.name,
+                 r.real_seconds / halide->real_seconds);
     }
   }
   benchmark::Shutdown();

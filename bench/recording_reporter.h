@@ -1,0 +1,36 @@
+// A console reporter that also keeps each run's real and CPU time per iteration, in
+// seconds, so that a benchmark can print its runs' times as ratios side by side.
+#pragma once
+
+#include <benchmark/benchmark.h>
+
+#include <string>
+#include <vector>
+
+namespace gnnperf {
+
+class RecordingReporter : public benchmark::ConsoleReporter {
+ public:
+  struct RunTimes {
+    std::string name;
+    double real_seconds, cpu_seconds;  // per iteration
+  };
+
+  void ReportRuns(const std::vector<Run>& runs) override {
+    ConsoleReporter::ReportRuns(runs);
+    for (const auto& r : runs) {
+      if (r.run_type != Run::RT_Iteration) continue;  // aggregates of repetitions
+      const double unit = benchmark::GetTimeUnitMultiplier(r.time_unit);
+      times_.push_back(
+          {r.benchmark_name(), r.GetAdjustedRealTime() / unit, r.GetAdjustedCPUTime() / unit});
+    }
+  }
+
+  // In the order the runs finished.
+  const std::vector<RunTimes>& times() const { return times_; }
+
+ private:
+  std::vector<RunTimes> times_;
+};
+
+}  // namespace gnnperf
