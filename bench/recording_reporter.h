@@ -19,7 +19,8 @@ class RecordingReporter : public benchmark::ConsoleReporter {
   void ReportRuns(const std::vector<Run>& runs) override {
     ConsoleReporter::ReportRuns(runs);
     for (const auto& r : runs) {
-      if (r.run_type != Run::RT_Iteration) continue;  // aggregates of repetitions
+      // Aggregates of repetitions are not runs; a run that failed has no time.
+      if (r.run_type != Run::RT_Iteration || r.error_occurred) continue;
       const double unit = benchmark::GetTimeUnitMultiplier(r.time_unit);
       times_.push_back(
           {r.benchmark_name(), r.GetAdjustedRealTime() / unit, r.GetAdjustedCPUTime() / unit});
