@@ -8,8 +8,6 @@
 #include <benchmark/benchmark.h>
 #include <fmt/format.h>
 
-#include <algorithm>
-
 #include "baselines/halide_cost_model.h"
 #include "models/gnn_cost_model.h"
 #include "recording_reporter.h"
@@ -70,12 +68,8 @@ int main(int argc, char** argv) {
   benchmark::Initialize(&argc, argv);
   gnnperf::RecordingReporter reporter;
   benchmark::RunSpecifiedBenchmarks(&reporter);
-  const auto& runs = reporter.times();
-  const auto halide = std::find_if(runs.begin(), runs.end(), [](const auto& r) {
-    return r.name == "predict_batch_halide_stock";
-  });
-  if (halide != runs.end()) {
-    for (const auto& r : runs) {
+  if (const auto* halide = reporter.find("predict_batch_halide_stock")) {
+    for (const auto& r : reporter.times()) {
       fmt::print("{:<32} {:>8.2f}x the time of Halide's cost model\n", r.name,
                  r.real_seconds / halide->real_seconds);
     }

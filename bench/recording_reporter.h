@@ -4,7 +4,9 @@
 
 #include <benchmark/benchmark.h>
 
+#include <algorithm>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace gnnperf {
@@ -29,6 +31,13 @@ class RecordingReporter : public benchmark::ConsoleReporter {
 
   // In the order the runs finished.
   const std::vector<RunTimes>& times() const { return times_; }
+
+  // The first run of that name, or nullptr when it did not run (filtered out, failed).
+  const RunTimes* find(std::string_view name) const {
+    const auto it = std::find_if(times_.begin(), times_.end(),
+                                 [&](const RunTimes& t) { return t.name == name; });
+    return it == times_.end() ? nullptr : &*it;
+  }
 
  private:
   std::vector<RunTimes> times_;
