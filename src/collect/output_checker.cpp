@@ -19,12 +19,12 @@ namespace {
 
 struct CheckTask {
   SampleTask task;
-  UncheckedSchedule schedule;
+  ReplayableSchedule schedule;
 };
 
 // Every unchecked schedule whose pipeline gnnperf can build again, as a task; the
 // workloads are kept in `workloads`, which the tasks point into.
-std::deque<CheckTask> plan_checks(std::vector<UncheckedSchedule> unchecked,
+std::deque<CheckTask> plan_checks(std::vector<ReplayableSchedule> unchecked,
                                   std::map<std::string, Workload>& workloads, CheckReport& report) {
   std::deque<CheckTask> tasks;
   for (auto& u : unchecked) {
@@ -53,7 +53,7 @@ CheckReport check_outputs(const CheckOptions& o) {
   DatasetStore store(o.db_path, /*read_only=*/false);
   const int64_t machine_id = store.machine_for_collection(describe_this_machine(), false);
   CheckReport report;
-  std::vector<UncheckedSchedule> unchecked = store.unchecked_schedules(machine_id);
+  std::vector<ReplayableSchedule> unchecked = store.unchecked_schedules(machine_id);
   report.unchecked = static_cast<int64_t>(unchecked.size());
   if (o.limit > 0 && static_cast<int64_t>(unchecked.size()) > o.limit) unchecked.resize(o.limit);
   std::map<std::string, Workload> workloads;
@@ -81,7 +81,7 @@ CheckReport check_outputs(const CheckOptions& o) {
     if (InterruptGuard::interrupted()) break;
     for (size_t i = 0; i < running.size();) {
       SampleProcess& p = *running[i];
-      const UncheckedSchedule& u = started[i].schedule;
+      const ReplayableSchedule& u = started[i].schedule;
       if (p.phase() == SampleProcess::Phase::kFeaturized) {
         if (p.prepared()->features.schedule == u.schedule_features) {
           p.compile();

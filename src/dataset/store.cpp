@@ -349,17 +349,21 @@ void DatasetStore::record_output_check(int64_t schedule_id, int64_t machine_id,
       .step();
 }
 
-std::vector<UncheckedSchedule> DatasetStore::unchecked_schedules(int64_t machine_id) {
-  auto q = db_.prepare(
+namespace {
+
+// Timed schedules that pass `where` (a condition on sc, p and r), by id, with their
+// fastest timing and the thread count they were timed with.
+std::vector<ReplayableSchedule> replayable_schedules(Connection& db, const std::string& where) {
+  auto q = db.prepare(
       "SELECT sc.id, p.name, sc.schedule_features, sc.beam_size, sc.random_dropout, sc.seed, "
-      "sc.weights_seed, sc.is_default, min(m.threads) FROM schedules sc JOIN pipelines p ON "
-      "p.id = sc.pipeline_id JOIN measurements m ON m.schedule_id = sc.id JOIN runs r ON "
-      "m.run_id = r.id WHERE r.machine_id = ? AND NOT EXISTS (SELECT 1 FROM output_checks oc "
-      "WHERE oc.schedule_id = sc.id AND oc.machine_id = ?) GROUP BY sc.id ORDER BY sc.id");
-  q.bind(1, machine_id).bind(2, machine_id);
-  std::vector<UncheckedSchedule> out;
+      "sc.weights_seed, sc.is_default, min(m.threads), min(m.min_ms), p.family FROM schedules sc "
+      "JOIN "
+      "pipelines p ON p.id = sc.pipeline_id JOIN measurements m ON m.schedule_id = sc.id JOIN "
+      "runs r ON m.run_id = r.id WHERE " +
+      where + " GROUP BY sc.id ORDER BY sc.id");
+  std::vector<ReplayableSchedule> out;
   while (q.step()) {
-    UncheckedSchedule u;
+    ReplayableSchedule u;
     u.schedule_id = q.integer(0);
     u.pipeline_name = q.text(1);
     u.schedule_features = q.floats(2);
@@ -369,9 +373,28 @@ std::vector<UncheckedSchedule> DatasetStore::unchecked_schedules(int64_t machine
     u.params.weights_seed = static_cast<uint64_t>(q.integer(6));
     u.is_default = q.integer(7) != 0;
     u.params.parallelism = static_cast<int>(q.integer(8));
+    u.runtime_ms = q.real(9);
+    u.family = q.text(10);
     out.push_back(std::move(u));
   }
   return out;
+}
+
+}  // namespace
+
+std::vector<ReplayableSchedule> DatasetStore::unchecked_schedules(int64_t machine_id) {
+  return replayable_schedules(
+      db_, fmt::format("r.machine_id = {0} AND NOT EXISTS (SELECT 1 FROM output_checks oc "
+                       "WHERE oc.schedule_id = sc.id AND oc.machine_id = {0})",
+                       machine_id));
+}
+
+std::optional<ReplayableSchedule> DatasetStore::replayable_schedule(
+    int64_t schedule_id, std::optional<int64_t> machine_id) {
+  auto found = replayable_schedules(
+      db_, fmt::format("sc.id = {}{}", schedule_id, machine_filter(machine_id, "r.machine_id")));
+  if (found.empty()) return std::nullopt;
+  return std::move(found.front());
 }
 
 void DatasetStore::record_failure(const FailureRecord& r) {

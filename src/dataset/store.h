@@ -80,14 +80,14 @@ struct StoredPipeline {
   std::vector<std::string> stage_names;  // StageNode::name() of each stage
 };
 
-// A timed schedule whose outputs were never checked on the machine, with all it takes to
-// autoschedule it again.
-struct UncheckedSchedule {
+// A timed schedule with all it takes to autoschedule it again (sampling/schedule_replay.h).
+struct ReplayableSchedule {
   int64_t schedule_id = 0;
-  std::string pipeline_name;
+  std::string pipeline_name, family;
   std::vector<float> schedule_features;
-  SamplingParams params;
+  SamplingParams params;  // parallelism: the thread count it was timed with
   bool is_default = false;
+  double runtime_ms = 0;  // fastest timing on the machine
 };
 
 // One timed schedule: its schedule features and runtime.
@@ -140,7 +140,10 @@ class DatasetStore {
   // Records how far a schedule's outputs are from the plain schedule's on the machine.
   void record_output_check(int64_t schedule_id, int64_t machine_id, double output_difference);
   // Timed schedules on the machine without an output check, by schedule id.
-  std::vector<UncheckedSchedule> unchecked_schedules(int64_t machine_id);
+  std::vector<ReplayableSchedule> unchecked_schedules(int64_t machine_id);
+  // The schedule with this id if it has a timing on the machine (any machine if unset).
+  std::optional<ReplayableSchedule> replayable_schedule(int64_t schedule_id,
+                                                        std::optional<int64_t> machine_id);
 
   // Pipelines with at least one timing on the machine (all machines if unset), by id.
   std::vector<StoredPipeline> pipelines(std::optional<int64_t> machine_id);

@@ -16,6 +16,7 @@ int run_gnnperf(int argc, char** argv) {
   gnnperf::cli::add_workloads_command(app, run);
   gnnperf::cli::add_collect_command(app, run, command_line);
   gnnperf::cli::add_dataset_command(app, run);
+  gnnperf::cli::add_profile_command(app, run);
   gnnperf::cli::add_model_commands(app, run);
   gnnperf::cli::add_eval_commands(app, run);
   gnnperf::cli::add_onnx_commands(app, run);
