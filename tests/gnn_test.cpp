@@ -208,6 +208,25 @@ TEST(Gnn, LocalMembersCostEachStageFromItsOwnFeaturesAlone) {
   EXPECT_GT(convolved.select(1, 3).abs().min().item<double>(), 0);
 }
 
+TEST(Gnn, StructureFactsReachOnlyAModelThatAsksForThem) {
+  const PipelineGraph g = synthetic_pipeline(1, 4, 19);  // no schedule source: zeros
+  const auto transform = FeatureTransform::fit(std::vector<const PipelineGraph*>{&g});
+  auto predict = [&](bool structure, const PipelineGraph& p) {
+    torch::manual_seed(7);
+    GnnConfig c = small_ensemble(2, 1);
+    c.schedule_structure = structure;
+    GnnModule m(c);
+    m->eval();
+    torch::NoGradGuard no_grad;
+    return m->forward(make_batch({{&p, p.all_rows()}}, transform)).runtime_ms;
+  };
+  PipelineGraph flagged = g;
+  flagged.structure = torch::zeros({4, 5, kStructureFeatures});
+  flagged.structure.select(1, 2).fill_(1);  // every fact of stage 2
+  EXPECT_TRUE(torch::equal(predict(false, g), predict(false, flagged)));
+  EXPECT_FALSE(torch::equal(predict(true, g), predict(true, flagged)));
+}
+
 TEST(Gnn, DropoutActsOnlyWhileTraining) {
   const PipelineGraph g = synthetic_pipeline(1, 4, 17);
   const GraphBatch batch = make_batch({{&g, g.all_rows()}},

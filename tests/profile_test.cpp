@@ -64,7 +64,7 @@ const Collected& collected() {
   return c;
 }
 
-TEST(Profile, MeasuresEveryFuncBesideTheModelsShares) {
+TEST(Profile, MeasuresEveryFuncBesideTheModelsSharesAndCountsItsWork) {
   const Collected& c = collected();
   const std::string stmt = c.dir + "/s.stmt";
   auto r = run_gnnperf("profile --db " + c.db + " --schedule " + std::to_string(c.schedule) +
@@ -79,13 +79,26 @@ TEST(Profile, MeasuresEveryFuncBesideTheModelsShares) {
   EXPECT_GT(j["predicted_ms"].get<double>(), 0);
   double measured = 0, predicted = 0;
   std::set<std::string> predicted_funcs;
+  int counted = 0;
   for (const auto& f : j["funcs"]) {
     measured += f["measured_share"].get<double>();
     if (f.contains("predicted_share")) {
       predicted += f["predicted_share"].get<double>();
       predicted_funcs.insert(f["name"]);
     }
+    if (f.contains("productions")) {  // a Func the code produces, not inlined
+      ++counted;
+      EXPECT_GE(f["productions"].get<int64_t>(), 1) << f.dump();
+      EXPECT_GE(f["stored_values"].get<int64_t>(), 1) << f.dump();
+      EXPECT_GE(f["featured_productions"].get<double>(), 1) << f.dump();
+    }
+    // The output is computed once, as its features say.
+    if (f["name"].get<std::string>().ends_with("_output")) {
+      EXPECT_EQ(f["productions"].get<int64_t>(), 1) << f.dump();
+      EXPECT_EQ(f["featured_productions"].get<double>(), 1) << f.dump();
+    }
   }
+  EXPECT_GE(counted, 1);
   EXPECT_NEAR(measured, 1.0, 1e-6);
   EXPECT_NEAR(predicted, 1.0, 1e-6);
   EXPECT_EQ(predicted_funcs, c.funcs);  // every stage's Func, once

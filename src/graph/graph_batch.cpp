@@ -19,7 +19,8 @@ torch::Tensor normalized_adjacency(const PipelineGraph& g) {
 }  // namespace
 
 GraphBatch make_batch(const std::vector<BatchPart>& parts, const FeatureTransform& transform) {
-  std::vector<torch::Tensor> sched, raw_sched, algo, algo_index, node_graph, runtimes, part_of;
+  std::vector<torch::Tensor> sched, raw_sched, structure, algo, algo_index, node_graph, runtimes,
+      part_of;
   GraphBatch batch;
   int64_t nodes = 0, algo_rows = 0, graphs = 0;
   for (size_t k = 0; k < parts.size(); ++k) {
@@ -30,6 +31,10 @@ GraphBatch make_batch(const std::vector<BatchPart>& parts, const FeatureTransfor
     const auto raw = g.schedules.index_select(0, rows).reshape({b * s, kScheduleFeatures});
     sched.push_back(transform.schedule(raw));
     raw_sched.push_back(raw);
+    // Graphs made by hand, in tests, may come without a schedule source.
+    structure.push_back(g.structure.defined()
+                            ? g.structure.index_select(0, rows).reshape({b * s, kStructureFeatures})
+                            : torch::zeros({b * s, kStructureFeatures}));
     algo.push_back(transform.algorithm(g.algorithm));
     const auto stage = torch::arange(s, torch::kInt64).repeat({b});
     algo_index.push_back(stage + algo_rows);
@@ -44,6 +49,7 @@ GraphBatch make_batch(const std::vector<BatchPart>& parts, const FeatureTransfor
   }
   batch.schedule_features = torch::cat(sched);
   batch.raw_schedule_features = torch::cat(raw_sched);
+  batch.structure_features = torch::cat(structure);
   batch.algorithm_features = torch::cat(algo);
   batch.algorithm_index = torch::cat(algo_index);
   batch.node_graph = torch::cat(node_graph);
@@ -57,6 +63,7 @@ GraphBatch GraphBatch::to(torch::Dtype dtype) const {
   GraphBatch b = *this;
   b.schedule_features = schedule_features.to(dtype);
   b.raw_schedule_features = raw_schedule_features.to(dtype);
+  b.structure_features = structure_features.to(dtype);
   b.algorithm_features = algorithm_features.to(dtype);
   for (auto& block : b.blocks) block.adjacency = block.adjacency.to(dtype);
   return b;

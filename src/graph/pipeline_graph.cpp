@@ -38,11 +38,13 @@ std::vector<PipelineGraph> load_pipeline_graphs(DatasetStore& store,
     index[p.id] = graphs.size();
     graphs.push_back(std::move(g));
   }
-  std::vector<std::vector<float>> features(graphs.size());
+  std::vector<std::vector<float>> features(graphs.size()), structure(graphs.size());
   std::vector<std::vector<double>> runtimes(graphs.size());
   for (const auto& s : store.schedules(machine_id)) {
     const size_t i = index.at(s.pipeline_id);
     features[i].insert(features[i].end(), s.schedule.begin(), s.schedule.end());
+    const auto facts = schedule_structure(s.schedule_source, graphs[i].stage_names);
+    structure[i].insert(structure[i].end(), facts.begin(), facts.end());
     runtimes[i].push_back(s.runtime_ms);
     graphs[i].schedule_ids.push_back(s.schedule_id);
   }
@@ -54,6 +56,9 @@ std::vector<PipelineGraph> load_pipeline_graphs(DatasetStore& store,
     g.schedules =
         torch::from_blob(features[i].data(), {n, g.num_stages, kScheduleFeatures}, torch::kFloat32)
             .clone();
+    g.structure = torch::from_blob(structure[i].data(), {n, g.num_stages, kStructureFeatures},
+                                   torch::kFloat32)
+                      .clone();
     g.runtimes_ms = torch::from_blob(runtimes[i].data(), {n}, torch::kFloat64).clone();
     timed.push_back(std::move(g));
   }
@@ -61,7 +66,8 @@ std::vector<PipelineGraph> load_pipeline_graphs(DatasetStore& store,
 }
 
 PipelineGraph unmeasured_graph(const std::string& name, const std::string& family,
-                               const StageGraph& graph, const SplitFeatures& features) {
+                               const StageGraph& graph, const SplitFeatures& features,
+                               const std::string& schedule_source) {
   PipelineGraph g;
   g.name = name;
   g.family = family;
@@ -73,6 +79,8 @@ PipelineGraph unmeasured_graph(const std::string& name, const std::string& famil
   };
   g.algorithm = floats(features.algorithm, {g.num_stages, kAlgorithmFeatures});
   g.schedules = floats(features.schedule, {1, g.num_stages, kScheduleFeatures});
+  g.structure = floats(schedule_structure(schedule_source, g.stage_names),
+                       {1, g.num_stages, kStructureFeatures});
   g.runtimes_ms = torch::full({1}, std::numeric_limits<double>::quiet_NaN(), torch::kFloat64);
   g.schedule_ids = {0};
   return g;

@@ -11,6 +11,7 @@
 
 #include "dataset/store.h"
 #include "features/featurization.h"
+#include "features/schedule_structure.h"
 #include "features/stage_graph.h"
 
 namespace gnnperf {
@@ -23,6 +24,7 @@ struct PipelineGraph {
   std::vector<std::string> stage_names;
   torch::Tensor algorithm;    // [stages, 287] raw features, float32
   torch::Tensor schedules;    // [schedules, stages, 39] raw features, float32
+  torch::Tensor structure;    // [schedules, stages, kStructureFeatures] 0 or 1, float32
   torch::Tensor runtimes_ms;  // [schedules] measured, float64
   std::vector<int64_t> schedule_ids;
 
@@ -34,7 +36,8 @@ struct PipelineGraph {
 // A pipeline outside any dataset with one schedule and no timing (runtime NaN): what a
 // prediction for a new pipeline, such as an imported network's layer, starts from.
 PipelineGraph unmeasured_graph(const std::string& name, const std::string& family,
-                               const StageGraph& graph, const SplitFeatures& features);
+                               const StageGraph& graph, const SplitFeatures& features,
+                               const std::string& schedule_source);
 
 // Loads every pipeline with timed schedules (of one machine if given; schedules found to
 // compute wrong values left out), in id order.

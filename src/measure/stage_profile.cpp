@@ -9,9 +9,9 @@
 namespace gnnperf {
 namespace {
 
-// The JIT runtime prints the report after each realization through this handler; it
-// takes no state, so the text goes to a buffer of the profiling thread.
-thread_local std::string* captured = nullptr;
+// The JIT runtime prints the report through this handler at the end of each
+// realization; being a plain function, it writes to the one profiling in progress.
+std::string* captured = nullptr;
 
 void capture_print(Halide::JITUserContext*, const char* text) {
   if (captured) *captured += text;

@@ -13,6 +13,9 @@ namespace gnnperf {
 struct GnnConfig {
   int hidden = 64;  // width of node embeddings
   int layers = 3;   // graph-convolution layers (K)
+  // Give each stage's schedule encoder the schedule source's structure facts as well
+  // (features/schedule_structure.h).
+  bool schedule_structure = false;
   int members = 8;  // independently initialized networks averaged (gnn_module.h)
   // How many of the members have no graph convolutions and see each stage alone (when
   // not given, half of them, rounded down). The two kinds err differently: four with and

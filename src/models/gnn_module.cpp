@@ -5,6 +5,7 @@
 #include <stdexcept>
 
 #include "features/featurization.h"
+#include "features/schedule_structure.h"
 
 namespace gnnperf {
 namespace {
@@ -28,9 +29,12 @@ torch::Tensor propagate(const torch::Tensor& h, const GraphBatch& b) {
 
 }  // namespace
 
-GnnNetworkImpl::GnnNetworkImpl(const GnnConfig& c) : dropout_(c.dropout) {
+GnnNetworkImpl::GnnNetworkImpl(const GnnConfig& c)
+    : dropout_(c.dropout), schedule_structure_(c.schedule_structure) {
   algorithm_encoder_ = register_module("algorithm_encoder", encoder(kAlgorithmFeatures, c.hidden));
-  schedule_encoder_ = register_module("schedule_encoder", encoder(kScheduleFeatures, c.hidden));
+  schedule_encoder_ = register_module(
+      "schedule_encoder",
+      encoder(kScheduleFeatures + (schedule_structure_ ? kStructureFeatures : 0), c.hidden));
   combine_ = register_module("combine", torch::nn::Linear(2 * c.hidden, c.hidden));
   convolutions_ = register_module("convolutions", torch::nn::ModuleList());
   for (int k = 0; k < c.layers; ++k)
@@ -45,7 +49,9 @@ torch::Tensor GnnNetworkImpl::forward(const GraphBatch& b, const torch::Tensor& 
   // Algorithm features are encoded once per pipeline stage, then gathered per node.
   auto algorithm =
       drop(algorithm_encoder_->forward(b.algorithm_features)).index_select(0, b.algorithm_index);
-  auto schedule = drop(schedule_encoder_->forward(b.schedule_features));
+  auto schedule = drop(schedule_encoder_->forward(
+      schedule_structure_ ? torch::cat({b.schedule_features, b.structure_features}, 1)
+                          : b.schedule_features));
   auto h = torch::relu(combine_->forward(torch::cat({algorithm, schedule}, 1)));
   for (const auto& conv : *convolutions_) {
     h = h + torch::relu(conv->as<torch::nn::Linear>()->forward(propagate(h, b)));

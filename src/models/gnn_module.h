@@ -44,6 +44,7 @@ class GnnNetworkImpl : public torch::nn::Module {
   torch::nn::Linear combine_{nullptr}, readout_{nullptr};
   torch::nn::ModuleList convolutions_{nullptr};
   double dropout_;
+  bool schedule_structure_;  // the encoder also reads GraphBatch::structure_features
 };
 TORCH_MODULE(GnnNetwork);
 

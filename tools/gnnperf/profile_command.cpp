@@ -3,6 +3,7 @@
 #include <cstdlib>
 #include <map>
 #include <nlohmann/json.hpp>
+#include <optional>
 
 #include "commands.h"
 #include "dataset/store.h"
@@ -12,6 +13,7 @@
 #include "measure/host_target.h"
 #include "measure/stage_profile.h"
 #include "measure/timing.h"
+#include "measure/work_count.h"
 #include "models/gnn_cost_model.h"
 #include "sampling/schedule_replay.h"
 
@@ -25,20 +27,66 @@ struct ProfileOptions {
   bool json = false;
 };
 
+// One Func: where the profiler and the model put its time, and how much work the code
+// did against what the featurization counts.
 struct FuncRow {
   std::string name;
-  double measured = 0;    // share of the profiler's samples
-  double predicted = -1;  // share of the model's cost; -1: no model, or not a stage
+  double measured = 0;              // share of the profiler's samples
+  std::optional<double> predicted;  // share of the model's cost, if a model was given
+  std::optional<FuncWork> work;     // counted by tracing; none for halide_malloc & co
+  double featured_productions = 0;  // num_productions of its pure definition
+  double featured_points = 0;       // points_computed_total over its definitions
 };
 
-// The model's per-stage costs summed by Func (a Func's update definitions are stages of
-// their own), as shares of the predicted runtime.
-std::map<std::string, double> predicted_func_shares(const SchedulePrediction& p,
-                                                    const StageGraph& graph) {
-  std::map<std::string, double> shares;
-  for (size_t k = 0; k < p.stage_cost_ms.size(); ++k)
-    shares[graph.stages.at(k).func_name] += p.stage_cost_ms[k] / p.runtime_ms;
-  return shares;
+// Rows for every Func of the profile, every stage of the schedule and every traced Func,
+// largest measured or predicted share first.
+std::vector<FuncRow> func_rows(const StageProfile& measured, const std::vector<FuncWork>& work,
+                               const ScheduledPipeline& s,
+                               const std::optional<SchedulePrediction>& prediction) {
+  std::map<std::string, FuncRow> rows;
+  auto row = [&](const std::string& name) -> FuncRow& {
+    FuncRow& r = rows[name];
+    r.name = name;
+    return r;
+  };
+  const std::vector<double> shares = measured.shares();
+  for (size_t i = 0; i < shares.size(); ++i)
+    row(measured.report.funcs[i].name).measured = shares[i];
+  for (const FuncWork& w : work) row(w.name).work = w;
+  for (size_t k = 0; k < s.graph.stages.size(); ++k) {
+    const StageNode& stage = s.graph.stages[k];
+    FuncRow& r = row(stage.func_name);
+    const float* f = s.features.schedule.data() + k * kScheduleFeatures;
+    if (stage.definition == 0) r.featured_productions = f[kNumProductions];
+    r.featured_points += f[kPointsComputedTotal];
+    // A Func's update definitions are stages of their own for the model.
+    if (prediction) {
+      r.predicted = r.predicted.value_or(0) + prediction->stage_cost_ms[k] / prediction->runtime_ms;
+    }
+  }
+  std::vector<FuncRow> out;
+  for (auto& [name, r] : rows) out.push_back(r);
+  std::stable_sort(out.begin(), out.end(), [](const FuncRow& a, const FuncRow& b) {
+    return std::max(a.measured, a.predicted.value_or(0)) >
+           std::max(b.measured, b.predicted.value_or(0));
+  });
+  return out;
+}
+
+nlohmann::json func_json(const FuncRow& r, double profiled_ms, double predicted_ms) {
+  nlohmann::json f = {
+      {"name", r.name}, {"measured_share", r.measured}, {"measured_ms", r.measured * profiled_ms}};
+  if (r.predicted) {
+    f["predicted_share"] = *r.predicted;
+    f["predicted_ms"] = *r.predicted * predicted_ms;
+  }
+  if (r.work) {
+    f["productions"] = r.work->productions;
+    f["stored_values"] = r.work->stored_values;
+    f["featured_productions"] = r.featured_productions;
+    f["featured_points"] = r.featured_points;
+  }
+  return f;
 }
 
 int profile(const ProfileOptions& o) {
@@ -58,48 +106,28 @@ int profile(const ProfileOptions& o) {
   if (!o.stmt.empty()) {
     s.pipeline.compile_to_lowered_stmt(o.stmt, s.pipeline.infer_arguments(), Halide::Text, target);
   }
-  std::map<std::string, double> predicted;
-  double predicted_ms = 0;
+  std::optional<SchedulePrediction> prediction;
   if (model) {
-    const PipelineGraph g =
-        unmeasured_graph(stored->pipeline_name, stored->family, s.graph, s.features);
-    const SchedulePrediction p = model->predict(g, {0}).at(0);
-    predicted = predicted_func_shares(p, s.graph);
-    predicted_ms = p.runtime_ms;
+    prediction = model
+                     ->predict(unmeasured_graph(stored->pipeline_name, stored->family, s.graph,
+                                                s.features, s.schedule.schedule_source),
+                               {0})
+                     .at(0);
   }
   const Halide::Target profiled = target.with_feature(Halide::Target::Profile);
   s.pipeline.compile_jit(profiled);
   pin_to_last_cpus(stored->params.parallelism);
   Halide::Realization outputs = prepare_run(s.pipeline, s.built, profiled);
   const StageProfile measured = profile_pipeline(s.pipeline, outputs, o.seconds);
-
-  std::vector<FuncRow> rows;
-  const std::vector<double> shares = measured.shares();
-  for (size_t i = 0; i < shares.size(); ++i) {
-    const std::string& name = measured.report.funcs[i].name;
-    const auto it = predicted.find(name);
-    rows.push_back({name, shares[i], it == predicted.end() ? -1.0 : it->second});
-    if (it != predicted.end()) predicted.erase(it);
-  }
-  // Stages the profiler does not see (inlined into their consumers) still cost something
-  // in the model's eyes.
-  for (const auto& [name, share] : predicted) rows.push_back({name, 0.0, share});
-  std::stable_sort(rows.begin(), rows.end(), [](const FuncRow& a, const FuncRow& b) {
-    return std::max(a.measured, a.predicted) > std::max(b.measured, b.predicted);
-  });
+  std::vector<Halide::Func> output_funcs;
+  for (const auto& out : s.built.outputs) output_funcs.push_back(out.func);
+  const std::vector<FuncWork> work = count_work(s.pipeline, output_funcs, outputs, target);
+  const std::vector<FuncRow> rows = func_rows(measured, work, s, prediction);
+  const double predicted_ms = prediction ? prediction->runtime_ms : 0;
 
   if (o.json) {
     nlohmann::json funcs = nlohmann::json::array();
-    for (const FuncRow& r : rows) {
-      nlohmann::json f = {{"name", r.name},
-                          {"measured_share", r.measured},
-                          {"measured_ms", r.measured * measured.ms_per_run}};
-      if (r.predicted >= 0) {
-        f["predicted_share"] = r.predicted;
-        f["predicted_ms"] = r.predicted * predicted_ms;
-      }
-      funcs.push_back(f);
-    }
+    for (const FuncRow& r : rows) funcs.push_back(func_json(r, measured.ms_per_run, predicted_ms));
     nlohmann::json j = {{"schedule_id", o.schedule},
                         {"pipeline", stored->pipeline_name},
                         {"stored_ms", stored->runtime_ms},
@@ -107,7 +135,7 @@ int profile(const ProfileOptions& o) {
                         {"runs", measured.report.runs},
                         {"samples", measured.report.samples},
                         {"funcs", funcs}};
-    if (model) j["predicted_ms"] = predicted_ms;
+    if (prediction) j["predicted_ms"] = predicted_ms;
     fmt::print("{}\n", j.dump(2));
     return 0;
   }
@@ -120,15 +148,20 @@ int profile(const ProfileOptions& o) {
       "  profiled   {:>10.4f} ms per run with the profiler's instrumentation ({} runs, "
       "{} samples of 1 ms)\n",
       measured.ms_per_run, measured.report.runs, measured.report.samples);
-  if (model) fmt::print("  predicted  {:>10.4f} ms by {}\n", predicted_ms, o.model);
-  // A Func's measured time is its share of the samples times the profiled run.
-  fmt::print("  {:<32} {:>18} {:>18}\n", "func", "measured ms", model ? "predicted ms" : "");
+  if (prediction) fmt::print("  predicted  {:>10.4f} ms by {}\n", predicted_ms, o.model);
+  // A Func's measured time is its share of the samples times the profiled run. Work is
+  // counted in one traced run; the featurization's counts are in parentheses.
+  fmt::print("  {:<28} {:>17} {:>17} {:>22} {:>28}\n", "func", "measured ms",
+             prediction ? "predicted ms" : "", "productions (features)", "values stored (points)");
   for (const FuncRow& r : rows) {
-    fmt::print("  {:<32} {:>10.4f} ({:>4.1f}%) {:>18}\n", r.name, r.measured * measured.ms_per_run,
-               100 * r.measured,
-               r.predicted >= 0 ? fmt::format("{:.4f} ({:>4.1f}%)", r.predicted * predicted_ms,
-                                              100 * r.predicted)
-                                : "");
+    fmt::print(
+        "  {:<28} {:>9.4f} ({:>4.1f}%) {:>17} {:>22} {:>28}\n", r.name,
+        r.measured * measured.ms_per_run, 100 * r.measured,
+        r.predicted
+            ? fmt::format("{:.4f} ({:>4.1f}%)", *r.predicted * predicted_ms, 100 * *r.predicted)
+            : "",
+        r.work ? fmt::format("{} ({:.0f})", r.work->productions, r.featured_productions) : "",
+        r.work ? fmt::format("{} ({:.0f})", r.work->stored_values, r.featured_points) : "");
   }
   if (measured.report.samples < 100)
     fmt::print("  few samples: the shares are rough; give --seconds more\n");
@@ -140,7 +173,9 @@ int profile(const ProfileOptions& o) {
 void add_profile_command(CLI::App& app, Runner& run) {
   auto o = std::make_shared<ProfileOptions>();
   auto* p = app.add_subcommand(
-      "profile", "Rebuild a stored schedule and measure where its time goes, by Func");
+      "profile",
+      "Rebuild a stored schedule and measure where its time goes and how much work each "
+      "Func does");
   p->add_option("--db", o->db, "SQLite dataset")->required();
   p->add_option("--schedule", o->schedule, "Schedule id (as `predict` lists them)")->required();
   p->add_option("--model", o->model, "GNN model: print its per-Func shares beside");
