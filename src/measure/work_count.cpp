@@ -29,6 +29,7 @@ std::vector<FuncWork> count_work(Halide::Pipeline& pipeline,
                                  const std::vector<Halide::Func>& outputs,
                                  Halide::Realization& realization, const Halide::Target& target) {
   std::vector<Halide::Internal::Function> functions;
+  functions.reserve(outputs.size());
   for (const auto& f : outputs) functions.push_back(f.function());
   for (auto& [name, function] : Halide::Internal::build_environment(functions)) {
     function.trace_realizations();

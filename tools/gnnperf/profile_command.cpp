@@ -120,6 +120,7 @@ int profile(const ProfileOptions& o) {
   Halide::Realization outputs = prepare_run(s.pipeline, s.built, profiled);
   const StageProfile measured = profile_pipeline(s.pipeline, outputs, o.seconds);
   std::vector<Halide::Func> output_funcs;
+  output_funcs.reserve(s.built.outputs.size());
   for (const auto& out : s.built.outputs) output_funcs.push_back(out.func);
   const std::vector<FuncWork> work = count_work(s.pipeline, output_funcs, outputs, target);
   const std::vector<FuncRow> rows = func_rows(measured, work, s, prediction);
