@@ -1,7 +1,6 @@
 #include "features/schedule_structure.h"
 
 #include <map>
-#include <regex>
 #include <set>
 #include <sstream>
 
@@ -33,31 +32,50 @@ std::map<std::string, std::string> directive_blocks(const std::string& source) {
   return blocks;
 }
 
+// The loop a block's compute_at names: ".compute_at(f, loop)" -> "loop"; empty if none.
+std::string compute_at_loop(const std::string& block) {
+  const size_t at = block.find(".compute_at(");
+  if (at == std::string::npos) return {};
+  const size_t comma = block.find(", ", at);
+  const size_t close = block.find(')', at);
+  if (comma == std::string::npos || close == std::string::npos || comma > close) return {};
+  return block.substr(comma + 2, close - comma - 2);
+}
+
+// Whether a GuardWithIf split is the one the next directive vectorizes.
+bool has_guarded_vector(const std::string& block) {
+  static const std::string guarded = "TailStrategy::GuardWithIf)";
+  for (size_t at = block.find(guarded); at != std::string::npos; at = block.find(guarded, at + 1)) {
+    const size_t next = block.find_first_not_of(" \n", at + guarded.size());
+    if (next != std::string::npos && block.compare(next, 10, ".vectorize") == 0) return true;
+  }
+  return false;
+}
+
+// Names of the reduction variables the source declares: "RVar r_x(...)".
+std::set<std::string> rvar_names(const std::string& source) {
+  std::set<std::string> names;
+  std::istringstream lines(source);
+  for (std::string line; std::getline(lines, line);) {
+    if (line.rfind("RVar ", 0) == 0) names.insert(line.substr(5, line.find('(') - 5));
+  }
+  return names;
+}
+
 }  // namespace
 
 std::vector<float> schedule_structure(const std::string& schedule_source,
                                       const std::vector<std::string>& stage_names) {
-  static const std::regex rvar_declaration(R"((^|\n)RVar (\w+)\()");
-  static const std::regex compute_at(R"(\.compute_at\(\w+, (\w+)\))");
-  static const std::regex store_at(R"(\.store_at\(\w+, \w+\))");
-  static const std::regex guarded_vector(R"(TailStrategy::GuardWithIf\)\n\s*\.vectorize)");
-  std::set<std::string> rvars;
-  for (std::sregex_iterator it(schedule_source.begin(), schedule_source.end(), rvar_declaration);
-       it != std::sregex_iterator(); ++it) {
-    rvars.insert((*it)[2]);
-  }
-  const auto blocks = directive_blocks(schedule_source);
+  const std::set<std::string> rvars = rvar_names(schedule_source);
   std::map<std::string, Flags> func_flags, stage_flags;
-  for (const auto& [stage, block] : blocks) {
+  for (const auto& [stage, block] : directive_blocks(schedule_source)) {
     Flags& f = func_flags[func_of(stage)];
-    std::smatch m;
-    if (std::regex_search(block, m, compute_at) && rvars.count(m[1]))
-      set(f, StructureFeature::kComputedAtReductionLoop);
-    if (std::regex_search(block, store_at)) set(f, StructureFeature::kStoredOutsideCompute);
+    if (rvars.count(compute_at_loop(block))) set(f, StructureFeature::kComputedAtReductionLoop);
+    if (block.find(".store_at(") != std::string::npos)
+      set(f, StructureFeature::kStoredOutsideCompute);
     if (block.find(".reorder_storage(") != std::string::npos)
       set(f, StructureFeature::kReorderedStorage);
-    if (std::regex_search(block, guarded_vector))
-      set(stage_flags[stage], StructureFeature::kGuardedVectorTail);
+    if (has_guarded_vector(block)) set(stage_flags[stage], StructureFeature::kGuardedVectorTail);
   }
   std::vector<float> out;
   out.reserve(stage_names.size() * kStructureFeatures);
