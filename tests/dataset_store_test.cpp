@@ -7,6 +7,7 @@
 #include "dataset/sample_export.h"
 #include "dataset/schema.h"
 #include "dataset/store.h"
+#include "features/value_features.h"
 #include "test_support.h"
 
 namespace gnnperf {
@@ -106,8 +107,8 @@ TEST(DatasetStore, UpgradesAVersionOneFileOnlyWhenWriting) {
     const int64_t m = store.machine_for_collection(machine("cpu A"), false);
     store.record_sample(record(store.begin_run(m, "test", "{}"), "k1", 1.f, 10.0));
     store.connection().exec(
-        "DROP TABLE duplicate_tasks; DROP TABLE output_checks; UPDATE meta SET value = '1' WHERE "
-        "key = 'schema_version'");
+        "DROP TABLE duplicate_tasks; DROP TABLE output_checks; DROP TABLE value_features; UPDATE "
+        "meta SET value = '1' WHERE key = 'schema_version'");
   }
   auto version = [&] {
     Connection c(db, true);
@@ -121,14 +122,19 @@ TEST(DatasetStore, UpgradesAVersionOneFileOnlyWhenWriting) {
     EXPECT_EQ(reader.summary(std::nullopt).duplicate_tasks, 0);
     EXPECT_EQ(reader.summary(std::nullopt).outputs_checked, 0);
     EXPECT_EQ(reader.schedules(std::nullopt).size(), 1u);
+    EXPECT_TRUE(reader.pipelines(std::nullopt).at(0).values.empty());
   }
   EXPECT_EQ(version(), "1");
   {
     DatasetStore writer(db, false);
     EXPECT_EQ(writer.finished_tasks(), (std::set<std::string>{"k1"}));
-    // Both tables added since version 1 exist now.
+    // The tables added since version 1 exist now.
     writer.record_output_check(writer.schedules(std::nullopt).at(0).schedule_id, 1, 0.0);
     EXPECT_EQ(writer.summary(std::nullopt).outputs_checked, 1);
+    const StoredPipeline p = writer.pipelines(std::nullopt).at(0);
+    std::vector<float> values(static_cast<size_t>(p.num_stages) * kValueFeatures, 0.25f);
+    writer.record_value_features(p.id, values);
+    EXPECT_EQ(writer.pipelines(std::nullopt).at(0).values, values);
   }
   EXPECT_EQ(version(), std::to_string(kSchemaVersion));
 }

@@ -227,6 +227,37 @@ TEST(Gnn, StructureFactsReachOnlyAModelThatAsksForThem) {
   EXPECT_FALSE(torch::equal(predict(true, g), predict(true, flagged)));
 }
 
+TEST(Gnn, ValueFeaturesReachOnlyAModelThatAsksForThem) {
+  PipelineGraph g = synthetic_pipeline(1, 4, 23);
+  g.values = torch::zeros({g.num_stages, kValueFeatures});
+  const auto transform = FeatureTransform::fit(std::vector<const PipelineGraph*>{&g});
+  auto predict = [&](bool values, const PipelineGraph& p) {
+    torch::manual_seed(7);
+    GnnConfig c = small_ensemble(2, 1);
+    c.value_features = values;
+    const GnnCostModel model(c, transform, GnnModule(c), nlohmann::json::object());
+    return model.predict(p, p.all_rows()).at(0).runtime_ms;
+  };
+  PipelineGraph saturated = g;
+  saturated.values = g.values.clone();
+  saturated.values.select(0, 1)[3] = 1;  // stage 1's tanh arguments all saturate
+  EXPECT_EQ(predict(false, g), predict(false, saturated));
+  EXPECT_NE(predict(true, g), predict(true, saturated));
+  PipelineGraph unmeasured = g;
+  unmeasured.values = torch::Tensor();
+  EXPECT_NO_THROW(predict(false, unmeasured));
+  EXPECT_THROW(
+      {
+        try {
+          predict(true, unmeasured);
+        } catch (const std::invalid_argument& e) {
+          EXPECT_NE(std::string(e.what()).find("gnnperf dataset values"), std::string::npos);
+          throw;
+        }
+      },
+      std::invalid_argument);
+}
+
 TEST(Gnn, DropoutActsOnlyWhileTraining) {
   const PipelineGraph g = synthetic_pipeline(1, 4, 17);
   const GraphBatch batch = make_batch({{&g, g.all_rows()}},
@@ -533,16 +564,18 @@ TEST(ModelFile, BadFilesGetOneClearError) {
 TEST(ModelFile, FilesWithoutNewerKeysLoadAsTheyWereTrained) {
   // Files written before `local_members` existed hold no such key and only members with
   // graph convolutions; the default for new configs (half the members) must not apply.
-  // Nor were they trained with a Huber term.
+  // Nor were they trained with a Huber term or schedule-source facts.
   const std::string dir = test::scratch_dir("oldmodel");
   const PipelineGraph g = synthetic_pipeline(1, 8, 17);
   torch::manual_seed(5);
-  const GnnConfig c = small_ensemble(2, 0);
+  GnnConfig c = small_ensemble(2, 0);
+  c.schedule_structure = false;
   GnnModule module(c);
   const GnnCostModel model(c, FeatureTransform::fit({&g}), module, nlohmann::json::object());
   auto old_config = c.to_json();
   old_config.erase("local_members");
   old_config.erase("huber_delta");
+  old_config.erase("schedule_structure");
   torch::serialize::OutputArchive archive;
   write_model_parts(archive, c, model.transform(), module, {});
   archive.write("config", c10::IValue(old_config.dump()));
@@ -550,6 +583,7 @@ TEST(ModelFile, FilesWithoutNewerKeysLoadAsTheyWereTrained) {
   const auto loaded = GnnCostModel::load(dir + "/old.gnn");
   EXPECT_EQ(loaded->config().local_members_or_default(), 0);
   EXPECT_EQ(loaded->config().huber_delta, 0);
+  EXPECT_FALSE(loaded->config().schedule_structure);
   const auto a = model.predict(g, g.all_rows());
   const auto b = loaded->predict(g, g.all_rows());
   for (size_t i = 0; i < a.size(); ++i) EXPECT_EQ(a[i].runtime_ms, b[i].runtime_ms);

@@ -130,6 +130,12 @@ TEST(ModelCli, BadInputGetsOneClearLine) {
   test::expect_one_line_error(
       run_gnnperf("train --db " + fixture() + " --out " + dir + "/m.gnn --resume"),
       "no checkpoint");
+  // The fixture's pipelines were stored without value features.
+  test::write_file(dir + "/values.json", "{\"value_features\": true}");
+  test::expect_one_line_error(run_gnnperf("train --db " + fixture() + " --out " + dir +
+                                          "/m.gnn --config " + dir + "/values.json"),
+                              "has no value features, which the model reads: run `gnnperf "
+                              "dataset values");
   test::expect_one_line_error(
       run_gnnperf("predict --model " + dir + "/junk.gnn --db " + dir + "/other.db"),
       "truncated or corrupt");

@@ -9,6 +9,7 @@
 #include "collect/child_processes.h"
 #include "collect/sample_process.h"
 #include "collect/task_plan.h"
+#include "collect/value_filler.h"
 #include "dataset/store.h"
 #include "measure/host_target.h"
 #include "measure/machine.h"
@@ -235,6 +236,22 @@ CollectReport collect(const CollectOptions& o) {
   running.clear();  // kills any child still in flight
   progress.finish();
   report.interrupted = InterruptGuard::interrupted();
+  if (!report.interrupted) {
+    // Values do not depend on the schedule: once per new pipeline, in this process (the
+    // plain schedule, which every reference output ran already).
+    const ValueFillReport values = fill_value_features(
+        store,
+        [&workloads](const std::string& name) -> std::optional<Workload> {
+          for (const auto& w : workloads) {
+            if (w.name == name) return w;
+          }
+          return std::nullopt;  // stored by another collection: `dataset values` measures it
+        },
+        0);
+    report.values_measured = values.measured;
+    report.value_failures = values.failures;
+    report.interrupted = values.interrupted;
+  }
   report.wall_s = progress.elapsed_seconds();
   return report;
 }

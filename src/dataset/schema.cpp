@@ -76,7 +76,7 @@ CREATE TABLE failures(
   failed_at TEXT NOT NULL);
 )sql";
 
-const std::array<AddedTable, 2> kAddedTables = {{
+const std::array<AddedTable, 3> kAddedTables = {{
     {2, "duplicate_tasks", R"sql((
   task_key TEXT PRIMARY KEY,
   run_id INTEGER NOT NULL REFERENCES runs(id),
@@ -90,6 +90,11 @@ const std::array<AddedTable, 2> kAddedTables = {{
   max_relative_difference REAL NOT NULL,
   checked_at TEXT NOT NULL,
   PRIMARY KEY(schedule_id, machine_id))
+)sql"},
+    {4, "value_features", R"sql((
+  pipeline_id INTEGER PRIMARY KEY REFERENCES pipelines(id),
+  features BLOB NOT NULL,
+  measured_at TEXT NOT NULL)
 )sql"},
 }};
 

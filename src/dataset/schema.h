@@ -6,7 +6,7 @@
 
 namespace gnnperf {
 
-inline constexpr int kSchemaVersion = 3;
+inline constexpr int kSchemaVersion = 4;
 
 // Tables (documented in docs/dataset.md):
 //   meta          key/value: schema_version
@@ -27,6 +27,8 @@ inline constexpr int kSchemaVersion = 3;
 //                 that machine, so it was neither compiled nor timed again (version 2)
 //   output_checks how far a schedule's outputs on a machine are from the plain
 //                 schedule's on the same inputs (version 3; measure/output_check.h)
+//   value_features per pipeline, kValueFeatures x stages float32 blob: how its values
+//                 make its stages' code cost (version 4; features/value_features.h)
 extern const char* const kSchemaSql;  // the tables of version 1
 
 // Tables added since version 1, each with the version that added it. An older file is
@@ -37,6 +39,6 @@ struct AddedTable {
   const char* name;
   const char* columns;  // "(column ..., ...)"
 };
-extern const std::array<AddedTable, 2> kAddedTables;
+extern const std::array<AddedTable, 3> kAddedTables;
 
 }  // namespace gnnperf

@@ -465,6 +465,15 @@ std::vector<int64_t> DatasetStore::thread_counts(std::optional<int64_t> machine_
   return out;
 }
 
+void DatasetStore::record_value_features(int64_t pipeline_id, const std::vector<float>& features) {
+  db_.prepare(fmt::format("INSERT OR REPLACE INTO value_features(pipeline_id, features, "
+                          "measured_at) VALUES (?, ?, {})",
+                          kNow))
+      .bind(1, pipeline_id)
+      .bind(2, std::span<const float>(features))
+      .step();
+}
+
 std::vector<StoredPipeline> DatasetStore::pipelines(std::optional<int64_t> machine_id) {
   auto q = db_.prepare(
       "SELECT id, name, family, num_stages FROM pipelines WHERE id IN (SELECT sc.pipeline_id FROM "
@@ -476,6 +485,7 @@ std::vector<StoredPipeline> DatasetStore::pipelines(std::optional<int64_t> machi
       "idx");
   auto edges = db_.prepare(
       "SELECT producer, consumer FROM edges WHERE pipeline_id = ? ORDER BY producer, consumer");
+  auto values = db_.prepare("SELECT features FROM value_features WHERE pipeline_id = ?");
   std::vector<StoredPipeline> out;
   while (q.step()) {
     StoredPipeline p;
@@ -495,6 +505,9 @@ std::vector<StoredPipeline> DatasetStore::pipelines(std::optional<int64_t> machi
     edges.bind(1, p.id);
     while (edges.step())
       p.edges.emplace_back(static_cast<int>(edges.integer(0)), static_cast<int>(edges.integer(1)));
+    values.reset();
+    values.bind(1, p.id);
+    if (values.step()) p.values = values.floats(0);
     out.push_back(std::move(p));
   }
   return out;

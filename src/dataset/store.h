@@ -78,6 +78,8 @@ struct StoredPipeline {
   std::vector<float> algorithm;  // num_stages * kAlgorithmFeatures
   std::vector<std::pair<int, int>> edges;
   std::vector<std::string> stage_names;  // StageNode::name() of each stage
+  // num_stages * kValueFeatures (features/value_features.h); empty until measured.
+  std::vector<float> values;
 };
 
 // A timed schedule with all it takes to autoschedule it again (sampling/schedule_replay.h).
@@ -144,6 +146,9 @@ class DatasetStore {
   // The schedule with this id if it has a timing on the machine (any machine if unset).
   std::optional<ReplayableSchedule> replayable_schedule(int64_t schedule_id,
                                                         std::optional<int64_t> machine_id);
+
+  // Stores a pipeline's value features (replacing any stored before).
+  void record_value_features(int64_t pipeline_id, const std::vector<float>& features);
 
   // Pipelines with at least one timing on the machine (all machines if unset), by id.
   std::vector<StoredPipeline> pipelines(std::optional<int64_t> machine_id);

@@ -19,8 +19,8 @@ torch::Tensor normalized_adjacency(const PipelineGraph& g) {
 }  // namespace
 
 GraphBatch make_batch(const std::vector<BatchPart>& parts, const FeatureTransform& transform) {
-  std::vector<torch::Tensor> sched, raw_sched, structure, algo, algo_index, node_graph, runtimes,
-      part_of;
+  std::vector<torch::Tensor> sched, raw_sched, structure, algo, values, algo_index, node_graph,
+      runtimes, part_of;
   GraphBatch batch;
   int64_t nodes = 0, algo_rows = 0, graphs = 0;
   for (size_t k = 0; k < parts.size(); ++k) {
@@ -36,6 +36,7 @@ GraphBatch make_batch(const std::vector<BatchPart>& parts, const FeatureTransfor
                             ? g.structure.index_select(0, rows).reshape({b * s, kStructureFeatures})
                             : torch::zeros({b * s, kStructureFeatures}));
     algo.push_back(transform.algorithm(g.algorithm));
+    values.push_back(g.values.defined() ? g.values : torch::zeros({s, kValueFeatures}));
     const auto stage = torch::arange(s, torch::kInt64).repeat({b});
     algo_index.push_back(stage + algo_rows);
     const auto graph_of_node = torch::arange(b, torch::kInt64).repeat_interleave(s);
@@ -51,6 +52,7 @@ GraphBatch make_batch(const std::vector<BatchPart>& parts, const FeatureTransfor
   batch.raw_schedule_features = torch::cat(raw_sched);
   batch.structure_features = torch::cat(structure);
   batch.algorithm_features = torch::cat(algo);
+  batch.value_features = torch::cat(values);
   batch.algorithm_index = torch::cat(algo_index);
   batch.node_graph = torch::cat(node_graph);
   batch.runtimes_ms = torch::cat(runtimes);
@@ -65,6 +67,7 @@ GraphBatch GraphBatch::to(torch::Dtype dtype) const {
   b.raw_schedule_features = raw_schedule_features.to(dtype);
   b.structure_features = structure_features.to(dtype);
   b.algorithm_features = algorithm_features.to(dtype);
+  b.value_features = value_features.to(dtype);
   for (auto& block : b.blocks) block.adjacency = block.adjacency.to(dtype);
   return b;
 }

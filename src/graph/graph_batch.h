@@ -25,6 +25,7 @@ struct GraphBatch {
   torch::Tensor algorithm_index;        // [nodes] row of algorithm_features for each node
   torch::Tensor raw_schedule_features;  // [nodes, 39] untransformed: the readout's work counts
   torch::Tensor structure_features;     // [nodes, kStructureFeatures] 0 or 1
+  torch::Tensor value_features;         // [stage rows, kValueFeatures]; zeros where unmeasured
   // The nodes of part k are blocks[k].schedules x blocks[k].stages consecutive rows from
   // blocks[k].first_node, schedule-major; adjacency is Kipf & Welling's normalized
   // D^-1/2 (A + A^T + I) D^-1/2 [stages, stages] of its pipeline. (Per-part dense

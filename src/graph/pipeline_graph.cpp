@@ -35,6 +35,13 @@ std::vector<PipelineGraph> load_pipeline_graphs(DatasetStore& store,
     g.algorithm =
         torch::from_blob(p.algorithm.data(), {p.num_stages, kAlgorithmFeatures}, torch::kFloat32)
             .clone();
+    if (p.values.size() == static_cast<size_t>(p.num_stages) * kValueFeatures) {
+      g.values = torch::from_blob(p.values.data(), {p.num_stages, kValueFeatures}, torch::kFloat32)
+                     .clone();
+    } else if (!p.values.empty()) {
+      throw DatasetError(fmt::format("'{}': pipeline '{}' has {} value features for {} stages",
+                                     store.path(), p.name, p.values.size(), p.num_stages));
+    }
     index[p.id] = graphs.size();
     graphs.push_back(std::move(g));
   }
@@ -65,9 +72,19 @@ std::vector<PipelineGraph> load_pipeline_graphs(DatasetStore& store,
   return timed;
 }
 
+void require_value_features(const PipelineGraph& g) {
+  if (!g.values.defined()) {
+    throw std::invalid_argument(fmt::format(
+        "pipeline '{}' has no value features, which the model reads: run `gnnperf dataset "
+        "values --db FILE` on its dataset",
+        g.name));
+  }
+}
+
 PipelineGraph unmeasured_graph(const std::string& name, const std::string& family,
                                const StageGraph& graph, const SplitFeatures& features,
-                               const std::string& schedule_source) {
+                               const std::string& schedule_source,
+                               const std::vector<float>& values) {
   PipelineGraph g;
   g.name = name;
   g.family = family;
@@ -81,6 +98,7 @@ PipelineGraph unmeasured_graph(const std::string& name, const std::string& famil
   g.schedules = floats(features.schedule, {1, g.num_stages, kScheduleFeatures});
   g.structure = floats(schedule_structure(schedule_source, g.stage_names),
                        {1, g.num_stages, kStructureFeatures});
+  if (!values.empty()) g.values = floats(values, {g.num_stages, kValueFeatures});
   g.runtimes_ms = torch::full({1}, std::numeric_limits<double>::quiet_NaN(), torch::kFloat64);
   g.schedule_ids = {0};
   return g;

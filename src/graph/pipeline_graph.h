@@ -13,6 +13,7 @@
 #include "features/featurization.h"
 #include "features/schedule_structure.h"
 #include "features/stage_graph.h"
+#include "features/value_features.h"
 
 namespace gnnperf {
 
@@ -25,6 +26,7 @@ struct PipelineGraph {
   torch::Tensor algorithm;    // [stages, 287] raw features, float32
   torch::Tensor schedules;    // [schedules, stages, 39] raw features, float32
   torch::Tensor structure;    // [schedules, stages, kStructureFeatures] 0 or 1, float32
+  torch::Tensor values;       // [stages, kValueFeatures] float32; undefined if never measured
   torch::Tensor runtimes_ms;  // [schedules] measured, float64
   std::vector<int64_t> schedule_ids;
 
@@ -35,9 +37,15 @@ struct PipelineGraph {
 
 // A pipeline outside any dataset with one schedule and no timing (runtime NaN): what a
 // prediction for a new pipeline, such as an imported network's layer, starts from.
+// `values`: its value features (measure_value_features), or empty if not measured.
 PipelineGraph unmeasured_graph(const std::string& name, const std::string& family,
                                const StageGraph& graph, const SplitFeatures& features,
-                               const std::string& schedule_source);
+                               const std::string& schedule_source,
+                               const std::vector<float>& values = {});
+
+// Throws std::invalid_argument naming the pipeline if it has no value features, which a
+// model that reads them cannot do without.
+void require_value_features(const PipelineGraph& g);
 
 // Loads every pipeline with timed schedules (of one machine if given; schedules found to
 // compute wrong values left out), in id order.

@@ -66,6 +66,7 @@ nlohmann::json GnnConfig::to_json() const {
           {"patience", patience},
           {"keep_last_epoch", keep_last_epoch},
           {"schedule_structure", schedule_structure},
+          {"value_features", value_features},
           {"train_on_validation", train_on_validation},
           {"train_fraction", train_fraction},
           {"batch_schedules", batch_schedules},
@@ -96,6 +97,7 @@ GnnConfig GnnConfig::from_json(const nlohmann::json& j) {
   read(j, "patience", c.patience, 1, 1e6);
   read_flag(j, "keep_last_epoch", c.keep_last_epoch);
   read_flag(j, "schedule_structure", c.schedule_structure);
+  read_flag(j, "value_features", c.value_features);
   read_flag(j, "train_on_validation", c.train_on_validation);
   read(j, "train_fraction", c.train_fraction, 1e-3, 1);
   read(j, "batch_schedules", c.batch_schedules, 1, 1e6);

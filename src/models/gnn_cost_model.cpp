@@ -83,6 +83,8 @@ std::unique_ptr<GnnCostModel> read_model_parts(torch::serialize::InputArchive& a
   if (!config_json.contains("local_members")) config_json["local_members"] = 0;
   // ... and were trained with the squared log error.
   if (!config_json.contains("huber_delta")) config_json["huber_delta"] = 0;
+  // ... and had no schedule-source facts.
+  if (!config_json.contains("schedule_structure")) config_json["schedule_structure"] = false;
   const GnnConfig config = GnnConfig::from_json(config_json);
   FeatureTransform t;
   t.algorithm_mean = read_tensor(a, "algorithm_mean");
@@ -124,6 +126,7 @@ std::vector<SchedulePrediction> GnnCostModel::predict(const PipelineGraph& pipel
                                                       const std::vector<int64_t>& rows) const {
   // Inference mode is thread-local and the module is not mutated: concurrent calls are safe.
   c10::InferenceMode guard;
+  if (config_.value_features) require_value_features(pipeline);
   const GraphBatch batch = make_batch({{&pipeline, rows}}, transform_);
   const GnnOutput out = const_cast<GnnModule&>(module_)->forward(batch);
   const auto runtime = out.runtime_ms.to(torch::kFloat64).contiguous();

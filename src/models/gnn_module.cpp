@@ -6,6 +6,7 @@
 
 #include "features/featurization.h"
 #include "features/schedule_structure.h"
+#include "features/value_features.h"
 
 namespace gnnperf {
 namespace {
@@ -30,8 +31,12 @@ torch::Tensor propagate(const torch::Tensor& h, const GraphBatch& b) {
 }  // namespace
 
 GnnNetworkImpl::GnnNetworkImpl(const GnnConfig& c)
-    : dropout_(c.dropout), schedule_structure_(c.schedule_structure) {
-  algorithm_encoder_ = register_module("algorithm_encoder", encoder(kAlgorithmFeatures, c.hidden));
+    : dropout_(c.dropout),
+      schedule_structure_(c.schedule_structure),
+      value_features_(c.value_features) {
+  algorithm_encoder_ = register_module(
+      "algorithm_encoder",
+      encoder(kAlgorithmFeatures + (value_features_ ? kValueFeatures : 0), c.hidden));
   schedule_encoder_ = register_module(
       "schedule_encoder",
       encoder(kScheduleFeatures + (schedule_structure_ ? kStructureFeatures : 0), c.hidden));
@@ -48,7 +53,10 @@ torch::Tensor GnnNetworkImpl::forward(const GraphBatch& b, const torch::Tensor& 
   auto drop = [&](const torch::Tensor& x) { return torch::dropout(x, dropout_, is_training()); };
   // Algorithm features are encoded once per pipeline stage, then gathered per node.
   auto algorithm =
-      drop(algorithm_encoder_->forward(b.algorithm_features)).index_select(0, b.algorithm_index);
+      drop(algorithm_encoder_->forward(value_features_
+                                           ? torch::cat({b.algorithm_features, b.value_features}, 1)
+                                           : b.algorithm_features))
+          .index_select(0, b.algorithm_index);
   auto schedule = drop(schedule_encoder_->forward(
       schedule_structure_ ? torch::cat({b.schedule_features, b.structure_features}, 1)
                           : b.schedule_features));

@@ -45,6 +45,7 @@ class GnnNetworkImpl : public torch::nn::Module {
   torch::nn::ModuleList convolutions_{nullptr};
   double dropout_;
   bool schedule_structure_;  // the encoder also reads GraphBatch::structure_features
+  bool value_features_;      // the algorithm encoder also reads GraphBatch::value_features
 };
 TORCH_MODULE(GnnNetwork);
 

@@ -199,6 +199,9 @@ nlohmann::json names_of(const std::vector<const PipelineGraph*>& pipelines) {
 
 TrainResult train_gnn(const std::vector<PipelineGraph>& graphs, const TrainOptions& o) {
   const auto start = std::chrono::steady_clock::now();
+  if (o.config.value_features) {
+    for (const auto& g : graphs) require_value_features(g);
+  }
   auto train = pipelines_in(graphs, o.split, Split::kTrain);
   auto validation = pipelines_in(graphs, o.split, Split::kValidation);
   const auto test = pipelines_in(graphs, o.split, Split::kTest);

@@ -1,14 +1,17 @@
 #include <fmt/format.h>
 
+#include <filesystem>
 #include <nlohmann/json.hpp>
 #include <optional>
 
 #include "collect/output_checker.h"
+#include "collect/value_filler.h"
 #include "commands.h"
 #include "dataset/sample_export.h"
 #include "dataset/store.h"
 #include "measure/output_check.h"
 #include "util/progress.h"
+#include "workloads/registry.h"
 
 namespace gnnperf::cli {
 namespace {
@@ -86,6 +89,31 @@ int check_dataset(const CheckOptions& o) {
   return 0;
 }
 
+int fill_values(const std::string& db, int64_t limit) {
+  // Opening for writing would create a new, empty dataset.
+  if (!std::filesystem::exists(db))
+    throw DatasetError(fmt::format("database '{}' does not exist", db));
+  DatasetStore store(db, /*read_only=*/false);
+  const ValueFillReport r =
+      fill_value_features(store, [](const std::string& name) -> std::optional<Workload> {
+        try {
+          return find_workload(name);
+        } catch (const std::invalid_argument&) {
+          return std::nullopt;  // imported from ONNX, or not a workload of this version
+        }
+      }, limit);
+  fmt::print(
+      "measured the value features of {} of {} pipelines without them in {}; {} of pipelines "
+      "gnnperf cannot rebuild, {} failed\n",
+      r.measured, r.missing, format_duration(r.wall_s), r.not_rebuildable, r.failures.size());
+  for (const auto& f : r.failures) fmt::print("  {}\n", f);
+  if (r.interrupted) {
+    fmt::print(stderr, "gnnperf: interrupted; every pipeline so far is stored. Rerun to go on\n");
+    return 130;
+  }
+  return r.failures.empty() ? 0 : 1;
+}
+
 int export_dataset(const DatasetOptions& o) {
   DatasetStore store(o.db, /*read_only=*/true);
   const int64_t n = export_samples(store, o.out, o.selected_machine());
@@ -121,6 +149,17 @@ void add_dataset_command(CLI::App& app, Runner& run) {
       ->capture_default_str()
       ->check(CLI::PositiveNumber);
   check->callback([&run, c] { run = [c] { return check_dataset(*c); }; });
+
+  auto values_limit = std::make_shared<int64_t>(0);
+  auto* values = cmd->add_subcommand(
+      "values", "Measure the value features of pipelines stored without them (plain schedule)");
+  values->add_option("--db", o->db, "SQLite dataset")->required();
+  values->add_option("--limit", *values_limit, "Measure at most this many pipelines (0: all)")
+      ->capture_default_str()
+      ->check(CLI::NonNegativeNumber);
+  values->callback([&run, o, values_limit] {
+    run = [o, values_limit] { return fill_values(o->db, *values_limit); };
+  });
 
   auto* exp = cmd->add_subcommand("export", "Write Halide .sample files for retrain_cost_model");
   exp->add_option("--db", o->db, "SQLite dataset")->required();

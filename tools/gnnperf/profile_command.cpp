@@ -16,6 +16,7 @@
 #include "measure/work_count.h"
 #include "models/gnn_cost_model.h"
 #include "sampling/schedule_replay.h"
+#include "workloads/registry.h"
 
 namespace gnnperf::cli {
 namespace {
@@ -108,9 +109,12 @@ int profile(const ProfileOptions& o) {
   }
   std::optional<SchedulePrediction> prediction;
   if (model) {
+    const auto values = model->config().value_features
+                            ? measure_value_features(find_workload(stored->pipeline_name), target)
+                            : std::vector<float>{};
     prediction = model
                      ->predict(unmeasured_graph(stored->pipeline_name, stored->family, s.graph,
-                                                s.features, s.schedule.schedule_source),
+                                                s.features, s.schedule.schedule_source, values),
                                {0})
                      .at(0);
   }

@@ -1,0 +1,62 @@
+#include "collect/value_filler.h"
+
+#include <fmt/format.h>
+
+#include "collect/child_processes.h"
+#include "dataset/store.h"
+#include "features/value_features.h"
+#include "measure/host_target.h"
+#include "util/progress.h"
+
+namespace gnnperf {
+namespace {
+
+std::vector<float> measure_stored(const Workload& workload, const StoredPipeline& p,
+                                  const Halide::Target& target) {
+  BuiltPipeline built = workload.build();
+  std::vector<Halide::Func> outputs;
+  for (const auto& out : built.outputs) outputs.push_back(out.func);
+  const StageGraph graph = build_stage_graph(outputs);
+  std::vector<std::string> names;
+  for (const auto& s : graph.stages) names.push_back(s.name());
+  if (names != p.stage_names)
+    throw std::runtime_error("its stage graph is not the stored one (workload code changed)");
+  return measure_value_features(built, graph, target);
+}
+
+}  // namespace
+
+ValueFillReport fill_value_features(DatasetStore& store, const WorkloadLookup& workload_of,
+                                    int64_t limit) {
+  std::vector<StoredPipeline> pending;
+  for (auto& p : store.pipelines(std::nullopt)) {
+    if (p.values.empty()) pending.push_back(std::move(p));
+  }
+  ValueFillReport report;
+  report.missing = static_cast<int64_t>(pending.size());
+  if (limit > 0 && static_cast<int64_t>(pending.size()) > limit) pending.resize(limit);
+  const Halide::Target target = host_target();
+  InterruptGuard guard;
+  ProgressLine progress("values", static_cast<int64_t>(pending.size()));
+  int64_t done = 0;
+  for (const auto& p : pending) {
+    if (InterruptGuard::interrupted()) break;
+    if (const auto workload = workload_of(p.name)) {
+      try {
+        store.record_value_features(p.id, measure_stored(*workload, p, target));
+        ++report.measured;
+      } catch (const std::exception& e) {
+        report.failures.push_back(fmt::format("{}: {}", p.name, e.what()));
+      }
+    } else {
+      ++report.not_rebuildable;
+    }
+    progress.update(++done, static_cast<int64_t>(report.failures.size()), p.name);
+  }
+  progress.finish();
+  report.interrupted = InterruptGuard::interrupted();
+  report.wall_s = progress.elapsed_seconds();
+  return report;
+}
+
+}  // namespace gnnperf
