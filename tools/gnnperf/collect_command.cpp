@@ -35,10 +35,9 @@ int report_collection(const CollectOptions& o, const CollectReport& r) {
       r.wrong_outputs, r.measured,
       r.unchecked_outputs ? fmt::format("; {} could not be checked", r.unchecked_outputs) : "");
   fmt::print("values: measured the value features of {} new pipelines{}\n", r.values_measured,
-             r.value_failures.empty()
-                 ? ""
-                 : fmt::format("; {} failed: {}", r.value_failures.size(),
-                               fmt::join(r.value_failures, "; ")));
+             r.value_failures.empty() ? ""
+                                      : fmt::format("; {} failed: {}", r.value_failures.size(),
+                                                    fmt::join(r.value_failures, "; ")));
   DatasetStore store(o.db_path, /*read_only=*/true);
   const DatasetSummary s = store.summary(std::nullopt);
   fmt::print(

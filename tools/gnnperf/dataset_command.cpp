@@ -94,14 +94,16 @@ int fill_values(const std::string& db, int64_t limit) {
   if (!std::filesystem::exists(db))
     throw DatasetError(fmt::format("database '{}' does not exist", db));
   DatasetStore store(db, /*read_only=*/false);
-  const ValueFillReport r =
-      fill_value_features(store, [](const std::string& name) -> std::optional<Workload> {
+  const ValueFillReport r = fill_value_features(
+      store,
+      [](const std::string& name) -> std::optional<Workload> {
         try {
           return find_workload(name);
         } catch (const std::invalid_argument&) {
           return std::nullopt;  // imported from ONNX, or not a workload of this version
         }
-      }, limit);
+      },
+      limit);
   fmt::print(
       "measured the value features of {} of {} pipelines without them in {}; {} of pipelines "
       "gnnperf cannot rebuild, {} failed\n",
