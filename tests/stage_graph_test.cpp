@@ -17,9 +17,7 @@ namespace {
 void expect_graph_matches_featurization(const Workload& w) {
   SCOPED_TRACE(w.name);
   BuiltPipeline built = w.build();
-  std::vector<Halide::Func> outputs;
-  for (const auto& o : built.outputs) outputs.push_back(o.func);
-  const StageGraph graph = build_stage_graph(outputs);
+  const StageGraph graph = build_stage_graph(built.output_funcs());
   Halide::Pipeline pipeline = built.pipeline();
   // Greedy and deterministic: beam 1 without dropout.
   const auto result = autoschedule(pipeline, host_target(), {1, 100, 0, 2});

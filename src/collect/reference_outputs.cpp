@@ -47,9 +47,7 @@ OutputValues read_values(std::ifstream& f) {
 OutputValues compute_reference_outputs(const Workload& workload, const Halide::Target& target) {
   BuiltPipeline built = workload.build();
   Halide::Pipeline pipeline = built.pipeline();
-  std::vector<Halide::Func> outputs;
-  for (const auto& o : built.outputs) outputs.push_back(o.func);
-  apply_plain_schedule(outputs);
+  apply_plain_schedule(built.output_funcs());
   pipeline.compile_jit(target);
   Halide::Realization realization = prepare_run(pipeline, built, target);
   pipeline.realize(realization);

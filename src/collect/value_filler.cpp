@@ -9,29 +9,10 @@
 #include "util/progress.h"
 
 namespace gnnperf {
-namespace {
-
-std::vector<float> measure_stored(const Workload& workload, const StoredPipeline& p,
-                                  const Halide::Target& target) {
-  BuiltPipeline built = workload.build();
-  std::vector<Halide::Func> outputs;
-  for (const auto& out : built.outputs) outputs.push_back(out.func);
-  const StageGraph graph = build_stage_graph(outputs);
-  std::vector<std::string> names;
-  for (const auto& s : graph.stages) names.push_back(s.name());
-  if (names != p.stage_names)
-    throw std::runtime_error("its stage graph is not the stored one (workload code changed)");
-  return measure_value_features(built, graph, target);
-}
-
-}  // namespace
 
 ValueFillReport fill_value_features(DatasetStore& store, const WorkloadLookup& workload_of,
                                     int64_t limit) {
-  std::vector<StoredPipeline> pending;
-  for (auto& p : store.pipelines(std::nullopt)) {
-    if (p.values.empty()) pending.push_back(std::move(p));
-  }
+  std::vector<PipelineStages> pending = store.pipelines_without_value_features();
   ValueFillReport report;
   report.missing = static_cast<int64_t>(pending.size());
   if (limit > 0 && static_cast<int64_t>(pending.size()) > limit) pending.resize(limit);
@@ -43,7 +24,12 @@ ValueFillReport fill_value_features(DatasetStore& store, const WorkloadLookup& w
     if (InterruptGuard::interrupted()) break;
     if (const auto workload = workload_of(p.name)) {
       try {
-        store.record_value_features(p.id, measure_stored(*workload, p, target));
+        const MeasuredValues measured = measure_value_features(*workload, target);
+        std::vector<std::string> names;
+        for (const auto& stage : measured.graph.stages) names.push_back(stage.name());
+        if (names != p.stage_names)
+          throw std::runtime_error("its stage graph is not the stored one (workload code changed)");
+        store.record_value_features(p.id, measured.features);
         ++report.measured;
       } catch (const std::exception& e) {
         report.failures.push_back(fmt::format("{}: {}", p.name, e.what()));

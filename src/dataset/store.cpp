@@ -33,6 +33,13 @@ std::string machine_filter(const std::optional<int64_t>& machine_id, const char*
   return machine_id ? fmt::format(" AND {} = {}", column, *machine_id) : std::string();
 }
 
+// A subquery for the ids of pipelines with a timing on the machine (any machine if unset).
+std::string timed_pipeline_ids(const std::optional<int64_t>& machine_id) {
+  return "(SELECT sc.pipeline_id FROM schedules sc JOIN measurements m ON m.schedule_id = sc.id "
+         "JOIN runs r ON m.run_id = r.id WHERE 1" +
+         machine_filter(machine_id, "r.machine_id") + ")";
+}
+
 double median_of(std::vector<double> v) {
   if (v.empty()) return 0;
   std::sort(v.begin(), v.end());
@@ -474,12 +481,28 @@ void DatasetStore::record_value_features(int64_t pipeline_id, const std::vector<
       .step();
 }
 
+std::vector<PipelineStages> DatasetStore::pipelines_without_value_features() {
+  auto q =
+      db_.prepare("SELECT id, name FROM pipelines WHERE id IN " + timed_pipeline_ids(std::nullopt) +
+                  " AND id NOT IN (SELECT pipeline_id FROM value_features) ORDER BY id");
+  auto stages =
+      db_.prepare("SELECT func_name, definition FROM stages WHERE pipeline_id = ? ORDER BY idx");
+  std::vector<PipelineStages> out;
+  while (q.step()) {
+    PipelineStages p{q.integer(0), q.text(1), {}};
+    stages.reset();
+    stages.bind(1, p.id);
+    while (stages.step())
+      p.stage_names.push_back(
+          StageNode{stages.text(0), static_cast<int>(stages.integer(1))}.name());
+    out.push_back(std::move(p));
+  }
+  return out;
+}
+
 std::vector<StoredPipeline> DatasetStore::pipelines(std::optional<int64_t> machine_id) {
-  auto q = db_.prepare(
-      "SELECT id, name, family, num_stages FROM pipelines WHERE id IN (SELECT sc.pipeline_id FROM "
-      "schedules sc JOIN measurements m ON m.schedule_id = sc.id JOIN runs r ON m.run_id = r.id "
-      "WHERE 1" +
-      machine_filter(machine_id, "r.machine_id") + ") ORDER BY id");
+  auto q = db_.prepare("SELECT id, name, family, num_stages FROM pipelines WHERE id IN " +
+                       timed_pipeline_ids(machine_id) + " ORDER BY id");
   auto stages = db_.prepare(
       "SELECT algorithm_features, func_name, definition FROM stages WHERE pipeline_id = ? ORDER BY "
       "idx");

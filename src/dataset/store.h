@@ -82,6 +82,13 @@ struct StoredPipeline {
   std::vector<float> values;
 };
 
+// A stored pipeline's identity and stage names, without its features.
+struct PipelineStages {
+  int64_t id = 0;
+  std::string name;
+  std::vector<std::string> stage_names;  // StageNode::name() of each stage
+};
+
 // A timed schedule with all it takes to autoschedule it again (sampling/schedule_replay.h).
 struct ReplayableSchedule {
   int64_t schedule_id = 0;
@@ -149,6 +156,8 @@ class DatasetStore {
 
   // Stores a pipeline's value features (replacing any stored before).
   void record_value_features(int64_t pipeline_id, const std::vector<float>& features);
+  // Pipelines with at least one timing (on any machine) and no value features, by id.
+  std::vector<PipelineStages> pipelines_without_value_features();
 
   // Pipelines with at least one timing on the machine (all machines if unset), by id.
   std::vector<StoredPipeline> pipelines(std::optional<int64_t> machine_id);

@@ -55,12 +55,9 @@ TanhRegime tanh_regime(float x) {
 
 std::vector<float> measure_value_features(BuiltPipeline& built, const StageGraph& graph,
                                           const Halide::Target& target) {
+  const std::vector<Halide::Func> outputs = built.output_funcs();
   std::vector<Halide::Internal::Function> functions;
-  std::vector<Halide::Func> outputs;
-  for (auto& out : built.outputs) {
-    functions.push_back(out.func.function());
-    outputs.push_back(out.func);
-  }
+  for (const auto& out : outputs) functions.push_back(out.function());
   auto env = Halide::Internal::build_environment(functions);
   const auto num_stages = static_cast<int>(graph.stages.size());
   for (int i = 0; i < num_stages; ++i) {
@@ -93,11 +90,11 @@ std::vector<float> measure_value_features(BuiltPipeline& built, const StageGraph
   return fractions;
 }
 
-std::vector<float> measure_value_features(const Workload& workload, const Halide::Target& target) {
+MeasuredValues measure_value_features(const Workload& workload, const Halide::Target& target) {
   BuiltPipeline built = workload.build();
-  std::vector<Halide::Func> outputs;
-  for (const auto& out : built.outputs) outputs.push_back(out.func);
-  return measure_value_features(built, build_stage_graph(outputs), target);
+  MeasuredValues measured{build_stage_graph(built.output_funcs()), {}};
+  measured.features = measure_value_features(built, measured.graph, target);
+  return measured;
 }
 
 }  // namespace gnnperf

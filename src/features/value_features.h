@@ -34,7 +34,11 @@ TanhRegime tanh_regime(float x);
 // consumed: its Funcs are rescheduled and rewritten) on inputs filled as for timing.
 std::vector<float> measure_value_features(BuiltPipeline& built, const StageGraph& graph,
                                           const Halide::Target& target);
-// The same for a fresh build of `workload`, per stage of its stage graph.
-std::vector<float> measure_value_features(const Workload& workload, const Halide::Target& target);
+// The same for a fresh build of `workload`, per stage of its stage graph, returned with it.
+struct MeasuredValues {
+  StageGraph graph;
+  std::vector<float> features;
+};
+MeasuredValues measure_value_features(const Workload& workload, const Halide::Target& target);
 
 }  // namespace gnnperf

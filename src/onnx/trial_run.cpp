@@ -27,9 +27,7 @@ void apply_schedule(Halide::Pipeline& pipeline, const OnnxPipelinePlan& plan,
     autoschedule(pipeline, host_target(), SamplingParams{1, 100, 0, 2, 0});
     return;
   }
-  std::vector<Halide::Func> outputs;
-  for (const auto& out : built.outputs) outputs.push_back(out.func);
-  apply_plain_schedule(outputs);
+  apply_plain_schedule(built.output_funcs());
 }
 
 std::vector<HostTensor> run_on_random_inputs(const OnnxNetwork& network,

@@ -13,9 +13,7 @@ ScheduledPipeline schedule_pipeline(const Workload& workload, const Halide::Targ
   ScheduledPipeline s;
   s.built = workload.build();
   s.pipeline = s.built.pipeline();
-  std::vector<Halide::Func> outputs;
-  for (const auto& o : s.built.outputs) outputs.push_back(o.func);
-  s.graph = build_stage_graph(outputs);
+  s.graph = build_stage_graph(s.built.output_funcs());
 
   enter("autoschedule");
   s.schedule = autoschedule(s.pipeline, target, params);

@@ -2,12 +2,14 @@
 
 namespace gnnperf {
 
-Halide::Pipeline BuiltPipeline::pipeline() const {
+std::vector<Halide::Func> BuiltPipeline::output_funcs() const {
   std::vector<Halide::Func> funcs;
   funcs.reserve(outputs.size());
   for (const auto& out : outputs) funcs.push_back(out.func);
-  return Halide::Pipeline(funcs);
+  return funcs;
 }
+
+Halide::Pipeline BuiltPipeline::pipeline() const { return Halide::Pipeline(output_funcs()); }
 
 void apply_estimates(BuiltPipeline& built) {
   for (auto& in : built.inputs) {

@@ -30,6 +30,7 @@ struct PipelineOutput {
 struct BuiltPipeline {
   std::vector<PipelineInput> inputs;
   std::vector<PipelineOutput> outputs;
+  std::vector<Halide::Func> output_funcs() const;
   Halide::Pipeline pipeline() const;
 };
 

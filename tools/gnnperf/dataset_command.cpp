@@ -78,7 +78,7 @@ int check_dataset(const CheckOptions& o) {
   fmt::print(
       "checked the outputs of {} of {} unchecked schedules in {}: {} computed wrong values "
       "(max relative difference to the plain schedule > {}); {} not reproduced by the "
-      "autoscheduler, {} of pipelines gnnperf cannot rebuild, {} failed\n",
+      "autoscheduler, {} belong to pipelines gnnperf cannot rebuild, {} failed\n",
       r.checked, r.unchecked, format_duration(r.wall_s), r.wrong, kWrongOutputDifference,
       r.not_reproduced, r.not_rebuildable, r.failures.size());
   for (const auto& f : r.failures) fmt::print("  {}\n", f);
@@ -105,8 +105,8 @@ int fill_values(const std::string& db, int64_t limit) {
       },
       limit);
   fmt::print(
-      "measured the value features of {} of {} pipelines without them in {}; {} of pipelines "
-      "gnnperf cannot rebuild, {} failed\n",
+      "measured the value features of {} of {} pipelines without them in {}; {} "
+      "pipelines gnnperf cannot rebuild, {} failed\n",
       r.measured, r.missing, format_duration(r.wall_s), r.not_rebuildable, r.failures.size());
   for (const auto& f : r.failures) fmt::print("  {}\n", f);
   if (r.interrupted) {

@@ -73,9 +73,10 @@ int predict_onnx(const ModelOptions& o) {
   double total_ms = 0;
   for (const auto& w : workloads) {
     const ScheduledPipeline s = schedule_pipeline(w, target, params);
-    const PipelineGraph g = unmeasured_graph(
-        w.name, w.family, s.graph, s.features, s.schedule.schedule_source,
-        model->config().value_features ? measure_value_features(w, target) : std::vector<float>{});
+    const PipelineGraph g =
+        unmeasured_graph(w.name, w.family, s.graph, s.features, s.schedule.schedule_source,
+                         model->config().value_features ? measure_value_features(w, target).features
+                                                        : std::vector<float>{});
     const SchedulePrediction p = model->predict(g, {0}).at(0);
     total_ms += p.runtime_ms;
     std::string top;

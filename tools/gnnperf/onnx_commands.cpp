@@ -105,11 +105,9 @@ int import_network(const ImportOptions& o) {
   double total = 0;
   for (const auto& p : plans) {
     const BuiltPipeline built = net->build(p);
-    std::vector<Halide::Func> outputs;
-    for (const auto& out : built.outputs) outputs.push_back(out.func);
     fmt::print("{:<{}} {:>6} {:>10.2f}  {} -> {}\n", p.name, width,
-               build_stage_graph(outputs).stages.size(), p.flops / 1e6, dims_of(*net, p.inputs),
-               dims_of(*net, p.outputs));
+               build_stage_graph(built.output_funcs()).stages.size(), p.flops / 1e6,
+               dims_of(*net, p.inputs), dims_of(*net, p.outputs));
     total += p.flops;
   }
   fmt::print("total {:.2f} MFLOP\n", total / 1e6);

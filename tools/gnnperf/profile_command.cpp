@@ -109,9 +109,10 @@ int profile(const ProfileOptions& o) {
   }
   std::optional<SchedulePrediction> prediction;
   if (model) {
-    const auto values = model->config().value_features
-                            ? measure_value_features(find_workload(stored->pipeline_name), target)
-                            : std::vector<float>{};
+    const auto values =
+        model->config().value_features
+            ? measure_value_features(find_workload(stored->pipeline_name), target).features
+            : std::vector<float>{};
     prediction = model
                      ->predict(unmeasured_graph(stored->pipeline_name, stored->family, s.graph,
                                                 s.features, s.schedule.schedule_source, values),
@@ -123,10 +124,8 @@ int profile(const ProfileOptions& o) {
   pin_to_last_cpus(stored->params.parallelism);
   Halide::Realization outputs = prepare_run(s.pipeline, s.built, profiled);
   const StageProfile measured = profile_pipeline(s.pipeline, outputs, o.seconds);
-  std::vector<Halide::Func> output_funcs;
-  output_funcs.reserve(s.built.outputs.size());
-  for (const auto& out : s.built.outputs) output_funcs.push_back(out.func);
-  const std::vector<FuncWork> work = count_work(s.pipeline, output_funcs, outputs, target);
+  const std::vector<FuncWork> work =
+      count_work(s.pipeline, s.built.output_funcs(), outputs, target);
   const std::vector<FuncRow> rows = func_rows(measured, work, s, prediction);
   const double predicted_ms = prediction ? prediction->runtime_ms : 0;
 
