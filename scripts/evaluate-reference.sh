@@ -32,6 +32,8 @@ export OMP_NUM_THREADS=1
 mkdir -p "$out"
 db=$out/$name.db
 scripts/extract-reference.sh "$source.xz" "$db"
+# The GNN reads value features; snapshots of schema version 3 have none (a no-op otherwise).
+build/gnnperf dataset values --db "$db"
 for split in random family:transformer family:depthwise; do
   tag=${split/:/-}
   build/gnnperf train --db "$db" --out "$out/gnn-$tag.pt" --seed 1 --split "$split"

@@ -40,6 +40,7 @@ PipelineGraph synthetic_pipeline(int64_t id, int schedules, uint64_t seed) {
       g.schedules.select(2, kPointsComputedTotal) * (1 + g.schedules.select(2, 1) / 1e4);
   g.runtimes_ms = (work.sum(1) / 1000).to(torch::kFloat64) + 0.01;
   for (int i = 0; i < schedules; ++i) g.schedule_ids.push_back(i + 1);
+  g.values = torch::zeros({5, kValueFeatures});  // no stage calls tanh
   return g;
 }
 
@@ -564,18 +565,20 @@ TEST(ModelFile, BadFilesGetOneClearError) {
 TEST(ModelFile, FilesWithoutNewerKeysLoadAsTheyWereTrained) {
   // Files written before `local_members` existed hold no such key and only members with
   // graph convolutions; the default for new configs (half the members) must not apply.
-  // Nor were they trained with a Huber term or schedule-source facts.
+  // Nor were they trained with a Huber term, schedule-source facts or value features.
   const std::string dir = test::scratch_dir("oldmodel");
   const PipelineGraph g = synthetic_pipeline(1, 8, 17);
   torch::manual_seed(5);
   GnnConfig c = small_ensemble(2, 0);
   c.schedule_structure = false;
+  c.value_features = false;
   GnnModule module(c);
   const GnnCostModel model(c, FeatureTransform::fit({&g}), module, nlohmann::json::object());
   auto old_config = c.to_json();
   old_config.erase("local_members");
   old_config.erase("huber_delta");
   old_config.erase("schedule_structure");
+  old_config.erase("value_features");
   torch::serialize::OutputArchive archive;
   write_model_parts(archive, c, model.transform(), module, {});
   archive.write("config", c10::IValue(old_config.dump()));
@@ -584,6 +587,7 @@ TEST(ModelFile, FilesWithoutNewerKeysLoadAsTheyWereTrained) {
   EXPECT_EQ(loaded->config().local_members_or_default(), 0);
   EXPECT_EQ(loaded->config().huber_delta, 0);
   EXPECT_FALSE(loaded->config().schedule_structure);
+  EXPECT_FALSE(loaded->config().value_features);
   const auto a = model.predict(g, g.all_rows());
   const auto b = loaded->predict(g, g.all_rows());
   for (size_t i = 0; i < a.size(); ++i) EXPECT_EQ(a[i].runtime_ms, b[i].runtime_ms);

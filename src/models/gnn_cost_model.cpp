@@ -85,6 +85,8 @@ std::unique_ptr<GnnCostModel> read_model_parts(torch::serialize::InputArchive& a
   if (!config_json.contains("huber_delta")) config_json["huber_delta"] = 0;
   // ... and had no schedule-source facts.
   if (!config_json.contains("schedule_structure")) config_json["schedule_structure"] = false;
+  // ... nor value features.
+  if (!config_json.contains("value_features")) config_json["value_features"] = false;
   const GnnConfig config = GnnConfig::from_json(config_json);
   FeatureTransform t;
   t.algorithm_mean = read_tensor(a, "algorithm_mean");
