@@ -113,7 +113,7 @@ void add_eval_commands(CLI::App& app, Runner& run) {
   e->add_option("--split", o->split, "random or family:NAME (default: the model's; must match it)");
   e->add_option("--pipelines", o->pipelines,
                 "Score only the test pipelines whose names match these comma-separated globs "
-                "(fnmatch: *, ?, [0-9]), e.g. 'resnet*,random:[1-5]??'");
+                "(fnmatch: *, ?, [0-9]), e.g. 'resnet*,random:[1-5][0-9][0-9]'");
   e->add_option("--json", o->json_out, "Write metrics and predictions as JSON");
   e->add_option("--machine", o->machine, "Timings of this machine");
   e->callback([&run, o] { run = [o] { return run_eval(*o); }; });
