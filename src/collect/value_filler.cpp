@@ -25,9 +25,7 @@ ValueFillReport fill_value_features(DatasetStore& store, const WorkloadLookup& w
     if (const auto workload = workload_of(p.name)) {
       try {
         const MeasuredValues measured = measure_value_features(*workload, target);
-        std::vector<std::string> names;
-        for (const auto& stage : measured.graph.stages) names.push_back(stage.name());
-        if (names != p.stage_names)
+        if (measured.graph.stage_names() != p.stage_names)
           throw std::runtime_error("its stage graph is not the stored one (workload code changed)");
         store.record_value_features(p.id, measured.features);
         ++report.measured;

@@ -47,6 +47,13 @@ std::string StageNode::name() const {
                          : func_name + ".update(" + std::to_string(definition - 1) + ")";
 }
 
+std::vector<std::string> StageGraph::stage_names() const {
+  std::vector<std::string> names;
+  names.reserve(stages.size());
+  for (const auto& stage : stages) names.push_back(stage.name());
+  return names;
+}
+
 StageGraph build_stage_graph(const std::vector<Halide::Func>& outputs) {
   std::vector<Function> output_functions;
   output_functions.reserve(outputs.size());

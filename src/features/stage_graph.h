@@ -27,6 +27,8 @@ struct StageGraph {
   // Producer -> consumer, as indices into `stages`. A consumer stage depends on the last
   // stage of every Func it calls, and each update depends on the stage before it.
   std::vector<std::pair<int, int>> edges;
+
+  std::vector<std::string> stage_names() const;  // StageNode::name() of each stage
 };
 
 StageGraph build_stage_graph(const std::vector<Halide::Func>& outputs);

@@ -90,7 +90,7 @@ PipelineGraph unmeasured_graph(const std::string& name, const std::string& famil
   g.family = family;
   g.num_stages = features.num_stages;
   g.edges = graph.edges;
-  for (const auto& stage : graph.stages) g.stage_names.push_back(stage.name());
+  g.stage_names = graph.stage_names();
   auto floats = [](const std::vector<float>& v, const std::vector<int64_t>& shape) {
     return torch::tensor(v, torch::kFloat32).reshape(shape);
   };
