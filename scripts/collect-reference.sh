@@ -32,8 +32,9 @@ status=0
 # schedules stored before it are still worth keeping.
 [[ $status -ne 0 && $status -ne 124 && $status -ne 130 ]] &&
   echo "collect-reference: collect exited with status $status" >&2
-# A collection stopped by its duration or Ctrl-C leaves its new pipelines without value
-# features (collect measures them only when it finishes), and the default model needs them.
+# collect measures each new pipeline's value features when it stores its first timing;
+# this measures those of any pipeline a killed run (or a collect older than session 36)
+# left without them, since the default model needs them. Usually there are none.
 build/gnnperf dataset values --db "$db" ||
   echo "collect-reference: dataset values exited with status $?" >&2
 build/gnnperf dataset info --db "$db"

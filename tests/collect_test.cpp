@@ -132,13 +132,20 @@ TEST(Collect, SmallCollectionHasExpectedRowsAndPlausibleRuntimes) {
   EXPECT_EQ(j["pipelines"], 2);
   EXPECT_EQ(j["machines"].size(), 1u);
 
-  // Rerunning the finished command does nothing new.
+  EXPECT_EQ(count(db, "SELECT count(*) FROM value_features"), 2);
+  EXPECT_NE(r.out.find("value features of 2 pipelines"), std::string::npos) << r.out;
+
+  // Rerunning the finished command times nothing new, and measures the value features a
+  // run killed between a timing and its values would have left missing.
+  Connection(db, false).exec("DELETE FROM value_features WHERE pipeline_id = 1");
   const Counts before = counts_of(db);
   auto again = run_gnnperf(
       "collect --db " + db +
       " --workloads resnet18.conv1,resnet18.fc --schedules 3 --seed 7 --timing-window 0.05");
   ASSERT_EQ(again.exit_code, 0) << again.err;
   EXPECT_EQ(counts_of(db), before);
+  EXPECT_EQ(count(db, "SELECT count(*) FROM value_features"), 2);
+  EXPECT_NE(again.out.find("value features of 1 pipelines"), std::string::npos) << again.out;
 }
 
 TEST(Collect, DatasetCheckRebuildsSchedulesTimedWithoutACheck) {
@@ -271,6 +278,13 @@ TEST(Collect, CtrlCStopsCleanlyAndKeepsWhatWasStored) {
   EXPECT_GE(count(db, "SELECT count(*) FROM measurements"), stored);
   EXPECT_EQ(count(db, "SELECT count(*) FROM failures"),
             0);  // children killed by Ctrl-C are no failures
+  // Every pipeline timed before the stop has its value features: training needs them.
+  EXPECT_EQ(count(db,
+                  "SELECT count(*) FROM pipelines WHERE id NOT IN (SELECT pipeline_id FROM "
+                  "value_features) AND id IN (SELECT sc.pipeline_id FROM schedules sc JOIN "
+                  "measurements m ON m.schedule_id = sc.id)"),
+            0);
+  EXPECT_GE(count(db, "SELECT count(*) FROM value_features"), 1);
 }
 
 TEST(Collect, ExportFeedsHalidesRetrainCostModel) {

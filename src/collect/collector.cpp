@@ -5,6 +5,7 @@
 #include <deque>
 #include <memory>
 #include <nlohmann/json.hpp>
+#include <set>
 
 #include "collect/child_processes.h"
 #include "collect/sample_process.h"
@@ -118,6 +119,26 @@ SampleRecord to_record(const SampleProcess& p, int64_t run_id) {
   return r;
 }
 
+// Values do not depend on the schedule: they are measured once per pipeline, as soon as
+// its first timing is stored, so that a collection stopped by Ctrl-C or a time limit
+// leaves no timed pipeline without them. Nothing is being timed then (one timing runs
+// at a time and this follows its end), and the run is in this process under the plain
+// schedule, which the reference outputs ran already. Measured even after a Ctrl-C: it
+// takes about a second.
+void fill_new_pipeline_values(DatasetStore& store, const SampleTask& task,
+                              const Halide::Target& target, std::set<std::string>& tried,
+                              CollectReport& report) {
+  const std::string& name = task.workload->name;
+  if (!tried.insert(name).second) return;
+  for (const auto& p : store.pipelines_without_value_features(name)) {
+    if (auto failure = fill_value_features_of(store, p, *task.workload, target)) {
+      report.value_failures.push_back(std::move(*failure));
+    } else {
+      ++report.values_measured;
+    }
+  }
+}
+
 std::vector<Workload> workloads_of(const CollectOptions& o) {
   std::vector<Workload> workloads;
   if (!o.workloads.empty()) workloads = resolve_workloads(o.workloads);
@@ -164,6 +185,23 @@ CollectReport collect(const CollectOptions& o) {
                                      {"timeout_s", o.timeout_s},
                                      {"timing_window_s", o.timing_window_s},
                                      {"default_beam", o.default_beam}};
+  // Pipelines of this command that an earlier run, killed between a timing and its value
+  // features, left without them; before any timing, so as not to disturb one.
+  const ValueFillReport leftovers = fill_value_features(
+      store,
+      [&workloads](const std::string& name) -> std::optional<Workload> {
+        for (const auto& w : workloads) {
+          if (w.name == name) return w;
+        }
+        return std::nullopt;  // stored by another collection: `dataset values` measures it
+      },
+      0);
+  report.values_measured = leftovers.measured;
+  report.value_failures = leftovers.failures;
+  if (leftovers.interrupted) {
+    report.interrupted = true;
+    return report;
+  }
   const int64_t run_id = store.begin_run(machine_id, o.command_line, parameters.dump());
 
   TemporaryDirectory references("gnnperf-references");
@@ -176,6 +214,7 @@ CollectReport collect(const CollectOptions& o) {
   ProgressLine progress("collect", report.planned, report.already_done);
   progress.update(report.already_done, 0, "starting");
   ProcessList running;
+  std::set<std::string> values_tried;  // pipelines whose value features this run looked at
   while ((!pending.empty() || !repeats.empty() || !running.empty()) &&
          !InterruptGuard::interrupted()) {
     // Repeats re-time stored schedules later in the run, once all first timings are in;
@@ -214,6 +253,7 @@ CollectReport collect(const CollectOptions& o) {
         const SampleRecord record = to_record(p, run_id);
         ++report.kinds[store.record_sample(record)];
         ++report.measured;
+        fill_new_pipeline_values(store, p.task(), setup.target, values_tried, report);
         report.autoschedule_s += record.autoschedule_s;
         report.compile_s += record.compile_s;
         report.timing_s += record.timing.seconds;
@@ -236,22 +276,6 @@ CollectReport collect(const CollectOptions& o) {
   running.clear();  // kills any child still in flight
   progress.finish();
   report.interrupted = InterruptGuard::interrupted();
-  if (!report.interrupted) {
-    // Values do not depend on the schedule: once per new pipeline, in this process (the
-    // plain schedule, which every reference output ran already).
-    const ValueFillReport values = fill_value_features(
-        store,
-        [&workloads](const std::string& name) -> std::optional<Workload> {
-          for (const auto& w : workloads) {
-            if (w.name == name) return w;
-          }
-          return std::nullopt;  // stored by another collection: `dataset values` measures it
-        },
-        0);
-    report.values_measured = values.measured;
-    report.value_failures = values.failures;
-    report.interrupted = values.interrupted;
-  }
   report.wall_s = progress.elapsed_seconds();
   return report;
 }

@@ -36,7 +36,7 @@ struct CollectReport {
   // Timed tasks whose outputs differ from the plain schedule's (Halide miscompiles), and
   // those whose reference could not be computed.
   int64_t wrong_outputs = 0, unchecked_outputs = 0;
-  // Pipelines whose value features were measured after the timings, and those that failed.
+  // Pipelines whose value features this run measured, and those that failed.
   int64_t values_measured = 0;
   std::vector<std::string> value_failures;
   std::map<std::string, int64_t> kinds;  // stored measurement kinds this run

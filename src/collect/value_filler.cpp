@@ -10,11 +10,27 @@
 
 namespace gnnperf {
 
+std::optional<std::string> fill_value_features_of(DatasetStore& store,
+                                                  const PipelineStages& pipeline,
+                                                  const Workload& workload,
+                                                  const Halide::Target& target) {
+  try {
+    const MeasuredValues measured = measure_value_features(workload, target);
+    if (measured.graph.stage_names() != pipeline.stage_names)
+      throw std::runtime_error("its stage graph is not the stored one (workload code changed)");
+    store.record_value_features(pipeline.id, measured.features);
+    return std::nullopt;
+  } catch (const std::exception& e) {
+    return fmt::format("{}: {}", pipeline.name, e.what());
+  }
+}
+
 ValueFillReport fill_value_features(DatasetStore& store, const WorkloadLookup& workload_of,
                                     int64_t limit) {
   std::vector<PipelineStages> pending = store.pipelines_without_value_features();
   ValueFillReport report;
   report.missing = static_cast<int64_t>(pending.size());
+  if (pending.empty()) return report;  // no progress line for nothing to do
   if (limit > 0 && static_cast<int64_t>(pending.size()) > limit) pending.resize(limit);
   const Halide::Target target = host_target();
   InterruptGuard guard;
@@ -23,14 +39,10 @@ ValueFillReport fill_value_features(DatasetStore& store, const WorkloadLookup& w
   for (const auto& p : pending) {
     if (InterruptGuard::interrupted()) break;
     if (const auto workload = workload_of(p.name)) {
-      try {
-        const MeasuredValues measured = measure_value_features(*workload, target);
-        if (measured.graph.stage_names() != p.stage_names)
-          throw std::runtime_error("its stage graph is not the stored one (workload code changed)");
-        store.record_value_features(p.id, measured.features);
+      if (auto failure = fill_value_features_of(store, p, *workload, target)) {
+        report.failures.push_back(std::move(*failure));
+      } else {
         ++report.measured;
-      } catch (const std::exception& e) {
-        report.failures.push_back(fmt::format("{}: {}", p.name, e.what()));
       }
     } else {
       ++report.not_rebuildable;

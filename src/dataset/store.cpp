@@ -481,10 +481,13 @@ void DatasetStore::record_value_features(int64_t pipeline_id, const std::vector<
       .step();
 }
 
-std::vector<PipelineStages> DatasetStore::pipelines_without_value_features() {
+std::vector<PipelineStages> DatasetStore::pipelines_without_value_features(
+    const std::optional<std::string>& name) {
   auto q =
       db_.prepare("SELECT id, name FROM pipelines WHERE id IN " + timed_pipeline_ids(std::nullopt) +
-                  " AND id NOT IN (SELECT pipeline_id FROM value_features) ORDER BY id");
+                  " AND id NOT IN (SELECT pipeline_id FROM value_features)" +
+                  (name ? " AND name = ?" : "") + " ORDER BY id");
+  if (name) q.bind(1, *name);
   auto stages =
       db_.prepare("SELECT func_name, definition FROM stages WHERE pipeline_id = ? ORDER BY idx");
   std::vector<PipelineStages> out;

@@ -156,8 +156,10 @@ class DatasetStore {
 
   // Stores a pipeline's value features (replacing any stored before).
   void record_value_features(int64_t pipeline_id, const std::vector<float>& features);
-  // Pipelines with at least one timing (on any machine) and no value features, by id.
-  std::vector<PipelineStages> pipelines_without_value_features();
+  // Pipelines with at least one timing (on any machine) and no value features, by id;
+  // only the one of that name, if given.
+  std::vector<PipelineStages> pipelines_without_value_features(
+      const std::optional<std::string>& name = std::nullopt);
 
   // Pipelines with at least one timing on the machine (all machines if unset), by id.
   std::vector<StoredPipeline> pipelines(std::optional<int64_t> machine_id);

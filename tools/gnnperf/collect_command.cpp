@@ -34,7 +34,7 @@ int report_collection(const CollectOptions& o, const CollectReport& r) {
       "(stored, left out of training){}\n",
       r.wrong_outputs, r.measured,
       r.unchecked_outputs ? fmt::format("; {} could not be checked", r.unchecked_outputs) : "");
-  fmt::print("values: measured the value features of {} new pipelines{}\n", r.values_measured,
+  fmt::print("values: measured the value features of {} pipelines{}\n", r.values_measured,
              r.value_failures.empty() ? ""
                                       : fmt::format("; {} failed: {}", r.value_failures.size(),
                                                     fmt::join(r.value_failures, "; ")));
