@@ -135,6 +135,11 @@ TEST(Gnn, ReadoutsMultiplyBaseCostsByCountsOfWork) {
       1e-7 * (1 + count(kNumProductions) * count(kBytesAtProduction));
   EXPECT_TRUE(
       torch::allclose(stage_costs_of_zero_readout(Readout::work_terms, g), work_terms, 1e-4));
+  const auto sliding_work_terms =
+      work_terms + 1e-6 * (1 + count(kNumProductions) * count(kPointsComputedPerProduction));
+  EXPECT_TRUE(torch::allclose(stage_costs_of_zero_readout(Readout::sliding_work_terms, g),
+                              sliding_work_terms, 1e-4));
+  EXPECT_EQ(readout_term_names(Readout::sliding_work_terms).back(), "production_points");
 }
 
 TEST(Gnn, TermSharesSplitEachStageCostByItsWork) {
@@ -604,6 +609,8 @@ TEST(Config, RejectsUnknownKeysAndBadValues) {
   EXPECT_EQ(GnnConfig::from_json({{"hidden", 8}}).hidden, 8);
   EXPECT_EQ(GnnConfig::from_json({{"readout", "work_terms"}}).readout, Readout::work_terms);
   EXPECT_EQ(GnnConfig::from_json(GnnConfig{}.to_json()).readout, Readout::work_terms);
+  EXPECT_EQ(GnnConfig::from_json({{"readout", "sliding_work_terms"}}).readout,
+            Readout::sliding_work_terms);
   EXPECT_THROW(GnnConfig::from_json({{"train_on_validation", 1}}), std::invalid_argument);
   EXPECT_TRUE(GnnConfig{}.train_on_validation);
   EXPECT_FALSE(GnnConfig::from_json({{"train_on_validation", false}}).train_on_validation);

@@ -24,6 +24,7 @@ inline constexpr int kStageBytes = kStageFeatures * sizeof(float);  // 1304
 enum ScheduleFeature : int64_t {
   kNumRealizations = 0,
   kNumProductions = 1,
+  kPointsComputedPerProduction = 3,
   kPointsComputedTotal = 4,
   kBytesAtProduction = 12,
   kUniqueBytesReadPerRealization = 18,

@@ -30,7 +30,8 @@ std::vector<WorkTerm> work_terms(Readout readout, const torch::Tensor& raw) {
     case Readout::per_point:
       return {{"points", feature(raw, kPointsComputedTotal), 1e-6}};
     case Readout::work_terms:
-      return {
+    case Readout::sliding_work_terms: {
+      std::vector<WorkTerm> terms = {
           {"overhead", none, 1e-3},                              // loop nest and call
           {"points", feature(raw, kPointsComputedTotal), 1e-6},  // arithmetic per value
           {"vectors", feature(raw, kNumVectors), 1e-6},          // vector instructions
@@ -40,6 +41,12 @@ std::vector<WorkTerm> work_terms(Readout readout, const torch::Tensor& raw) {
            feature(raw, kNumRealizations) * feature(raw, kUniqueBytesReadPerRealization), 1e-7},
           {"bytes_stored", feature(raw, kNumProductions) * feature(raw, kBytesAtProduction), 1e-7},
       };
+      if (readout == Readout::sliding_work_terms)
+        terms.push_back({"production_points",
+                         feature(raw, kNumProductions) * feature(raw, kPointsComputedPerProduction),
+                         1e-6});
+      return terms;
+    }
   }
   throw std::logic_error("unhandled readout");
 }
@@ -48,7 +55,8 @@ std::vector<WorkTerm> work_terms(Readout readout, const torch::Tensor& raw) {
 
 Readout parse_readout(const std::string& name) {
   std::vector<std::string> known;
-  for (Readout r : {Readout::plain, Readout::per_point, Readout::work_terms}) {
+  for (Readout r :
+       {Readout::plain, Readout::per_point, Readout::work_terms, Readout::sliding_work_terms}) {
     if (readout_name(r) == name) return r;
     known.push_back(readout_name(r));
   }
@@ -64,6 +72,8 @@ std::string readout_name(Readout readout) {
       return "per_point";
     case Readout::work_terms:
       return "work_terms";
+    case Readout::sliding_work_terms:
+      return "sliding_work_terms";
   }
   throw std::logic_error("unhandled readout");
 }

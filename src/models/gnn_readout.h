@@ -18,6 +18,12 @@ enum class Readout {
   plain,       // one term without a count: the readout is the stage's log cost in ms
   per_point,   // one term: the cost of one computed point (points_computed_total)
   work_terms,  // a per-stage overhead plus per-unit costs of compute, memory and loops
+  // work_terms plus the points of every production computed whole. A Func stored outside
+  // the loop it is computed at counts its points as if Halide's sliding window reused
+  // all values of the previous production; when the slide fails, every production
+  // computes its whole region, up to 20x the points (README, "Where the over-predicted
+  // schedules' cost sits"). With both counts the network can learn which applies.
+  sliding_work_terms,
 };
 
 // Throws std::invalid_argument naming the known readouts.
