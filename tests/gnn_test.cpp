@@ -608,7 +608,7 @@ TEST(Config, RejectsUnknownKeysAndBadValues) {
   EXPECT_FALSE(GnnConfig::from_json({{"keep_last_epoch", false}}).keep_last_epoch);
   EXPECT_EQ(GnnConfig::from_json({{"hidden", 8}}).hidden, 8);
   EXPECT_EQ(GnnConfig::from_json({{"readout", "work_terms"}}).readout, Readout::work_terms);
-  EXPECT_EQ(GnnConfig::from_json(GnnConfig{}.to_json()).readout, Readout::work_terms);
+  EXPECT_EQ(GnnConfig::from_json(GnnConfig{}.to_json()).readout, Readout::sliding_work_terms);
   EXPECT_EQ(GnnConfig::from_json({{"readout", "sliding_work_terms"}}).readout,
             Readout::sliding_work_terms);
   EXPECT_THROW(GnnConfig::from_json({{"train_on_validation", 1}}), std::invalid_argument);

@@ -80,8 +80,8 @@ TEST(ModelCli, TrainThenPredictOnARealFixture) {
       double share = 0;
       for (const auto& stage : s["stage_shares"]) {
         share += stage["share"].get<double>();
-        // The default readout's seven work terms split each stage's cost.
-        ASSERT_EQ(stage["terms"].size(), 7u);
+        // The default readout's eight work terms split each stage's cost.
+        ASSERT_EQ(stage["terms"].size(), 8u);
         double terms = 0;
         for (const auto& [term, term_share] : stage["terms"].items())
           terms += term_share.get<double>();
