@@ -2,8 +2,10 @@
 // the numerical correctness of each layer against plain C++ loops.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cmath>
+#include <cstdint>
 #include <cstring>
 #include <map>
 #include <set>
@@ -153,6 +155,9 @@ TEST(Resolve, NamesGlobsAndRandomSets) {
             (std::vector<std::string>{"random:10", "random:11"}));
   EXPECT_EQ(names_of(resolve_workloads("random:1:42")), std::vector<std::string>{"random:42"});
   EXPECT_EQ(find_workload("random:42").description, random_pipeline(42).description);
+  EXPECT_EQ(names_of(resolve_workloads("random_large:2:7,random:1")),
+            (std::vector<std::string>{"random_large:7", "random_large:8", "random:1"}));
+  EXPECT_EQ(find_workload("random_large:7").description, random_large_pipeline(7).description);
   size_t transformer = 0;
   for (const Workload& w : named_workloads()) transformer += w.family == "transformer";
   EXPECT_EQ(resolve_workloads("bert_base.*").size(), 12u);
@@ -171,12 +176,13 @@ TEST(Resolve, ErrorsNameTheItem) {
   EXPECT_EQ(message("resnet18.conv1,resnet51.conv1"),
             "unknown workload 'resnet51.conv1' (see `gnnperf workloads`)");
   EXPECT_NE(message("nothing.*").find("'nothing.*'"), std::string::npos);
-  for (const char* bad : {"random:0", "random:100001", "random:x", "random:3:y",
-                          "random:", "random:1:2:3", "random:-1"}) {
+  for (const char* bad : {"random:0", "random:100001", "random:x", "random:3:y", "random:",
+                          "random:1:2:3", "random:-1", "random_large:0", "random_large:x"}) {
     EXPECT_NE(message(bad).find(std::string("'") + bad + "'"), std::string::npos) << bad;
   }
   EXPECT_NE(message("resnet18.conv1,,vgg16.fc8").find("empty item"), std::string::npos);
   EXPECT_THROW(find_workload("random:abc"), std::invalid_argument);
+  EXPECT_THROW(find_workload("random_large:"), std::invalid_argument);
 }
 
 TEST(ShapeValidation, ImpossibleShapesThrow) {
@@ -226,6 +232,36 @@ TEST(RandomPipelines, DeterministicBoundedAndValid) {
   EXPECT_GT(two_inputs, 0);
   EXPECT_GT(two_outputs, 0);
   EXPECT_GT(non_float, 0);
+}
+
+// Elements of a buffer of these extents.
+int64_t points(const std::vector<int>& extents) {
+  int64_t n = 1;
+  for (int e : extents) n *= e;
+  return n;
+}
+
+TEST(RandomPipelines, LargeOnesAreWideDeterministicAndValid) {
+  int64_t largest = 0;
+  for (uint64_t seed = 1; seed <= 30; ++seed) {
+    const Workload w = random_large_pipeline(seed);
+    SCOPED_TRACE(w.name);
+    EXPECT_EQ(w.name, "random_large:" + std::to_string(seed));
+    EXPECT_EQ(w.family, "random_large");
+    EXPECT_EQ(w.description, random_large_pipeline(seed).description);
+    EXPECT_NE(w.description, random_pipeline(seed).description);
+    const BuiltPipeline built = w.build();
+    expect_well_formed(w, built);
+    EXPECT_EQ(signature(built), signature(random_large_pipeline(seed).build()));
+    for (const auto& in : built.inputs) {
+      EXPECT_GE(in.extents[0], 12) << "16 to 384 channels, halved to fit 1M elements";
+      EXPECT_LE(points(in.extents), int64_t{1} << 20);
+      largest = std::max(largest, points(in.extents));
+    }
+    for (const auto& out : built.outputs) EXPECT_LE(points(out.extents), int64_t{1} << 20);
+    if (seed <= 8) expect_lowers(built, w.name);
+  }
+  EXPECT_GT(largest, int64_t{256} * 1024) << "beyond the small pipelines' 64K elements";
 }
 
 // Fills a buffer with small deterministic values.

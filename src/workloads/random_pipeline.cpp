@@ -22,10 +22,48 @@ using Halide::Var;
 
 constexpr int kMinFuncs = 2;
 constexpr int kMaxFuncs = 30;
-constexpr int64_t kMaxPoints = int64_t{64} * 1024;  // elements of any one stage
-// Upper bound on (elements x operations per element, everything inlined) summed over the
-// values still waiting to reach an output; keeps an unscheduled pipeline well under 0.5 s.
-constexpr double kMaxWork = 1e7;
+
+// What sets a family's sizes; everything else (ops, their odds, structure) is shared.
+struct SizeClass {
+  const char* prefix;
+  const char* family;
+  int64_t max_points;  // elements of any one stage
+  // Upper bound on (elements x operations per element, everything inlined) summed over
+  // the values still waiting to reach an output: bounds an unscheduled pipeline's run.
+  double max_work;
+  std::vector<int> input_channels;
+  int min_extent;  // of an input's x and y
+  int max_extent;
+  std::vector<int> conv_channels;
+  int max_matmul_channels;
+  uint64_t seed_mix;  // xor'ed into the seed, so that random_large:N is not random:N grown
+};
+
+// "random": stages of at most 64K elements, cache-resident; an unscheduled pipeline runs
+// well under 0.5 s. Changing any of it changes every stored random:N pipeline.
+const SizeClass kSmall{.prefix = kRandomPrefix,
+                       .family = "random",
+                       .max_points = int64_t{64} * 1024,
+                       .max_work = 1e7,
+                       .input_channels = {1, 2, 3, 4, 8, 16, 32},
+                       .min_extent = 8,
+                       .max_extent = 96,
+                       .conv_channels = {1, 2, 4, 8, 16},
+                       .max_matmul_channels = 32,
+                       .seed_mix = 0};
+// "random_large": stages up to 1M elements over 16 to 384 channels, the sizes of the
+// named networks' layers (a depthwise layer of MobileNet holds 48K to 451K), whose
+// working sets leave the caches that the small ones fit in.
+const SizeClass kLarge{.prefix = kRandomLargePrefix,
+                       .family = "random_large",
+                       .max_points = int64_t{1} << 20,
+                       .max_work = 1.6e8,
+                       .input_channels = {16, 32, 64, 96, 144, 192, 384},
+                       .min_extent = 7,
+                       .max_extent = 128,
+                       .conv_channels = {8, 16, 32, 64},
+                       .max_matmul_channels = 128,
+                       .seed_mix = 0x9E3779B97F4A7C15ULL};
 
 // Uniform draws by modulo: a negligible bias, but the same numbers on every standard
 // library (std::uniform_int_distribution is implementation-defined).
@@ -81,7 +119,7 @@ Type widened(Type t) { return t.is_float() ? t : Halide::Int(32); }
 
 class Planner {
  public:
-  explicit Planner(uint64_t seed) : rng_(seed) {}
+  Planner(const SizeClass& size, uint64_t seed) : size_(size), rng_(seed ^ size.seed_mix) {}
 
   Plan run() {
     const int target = rng_.range(kMinFuncs, kMaxFuncs);
@@ -115,7 +153,7 @@ class Planner {
   // Work still pending if `n` were added: every unconsumed value may have to be computed,
   // inlined, over the largest of their shapes by the final stage.
   bool affordable(const Node& n) const {
-    if (n.points() > kMaxPoints || n.points() < 1) return false;
+    if (n.points() > size_.max_points || n.points() < 1) return false;
     double per_point = n.per_point;
     int64_t points = n.points();
     for (int id : unused_) {
@@ -124,17 +162,18 @@ class Planner {
         points = std::max(points, node(id).points());
       }
     }
-    return per_point * static_cast<double>(points) <= kMaxWork;
+    return per_point * static_cast<double>(points) <= size_.max_work;
   }
 
   void add_input(int i) {
-    static const std::vector<int> channel_counts = {1, 2, 3, 4, 8, 16, 32};
     static const std::vector<Type> input_types = {
         Halide::Float(32), Halide::Float(32), Halide::Float(32), Halide::Float(32),
         Halide::Float(32), Halide::Float(32), Halide::UInt(8),   Halide::UInt(8),
         Halide::UInt(16),  Halide::Int(32),   Halide::Float(64)};
-    std::vector<int> shape = {rng_.pick(channel_counts), rng_.range(8, 96), rng_.range(8, 96)};
-    while (int64_t{shape[0]} * shape[1] * shape[2] > kMaxPoints) shape[0] /= 2;
+    std::vector<int> shape = {rng_.pick(size_.input_channels),
+                              rng_.range(size_.min_extent, size_.max_extent),
+                              rng_.range(size_.min_extent, size_.max_extent)};
+    while (int64_t{shape[0]} * shape[1] * shape[2] > size_.max_points) shape[0] /= 2;
     const Type type = rng_.pick(input_types);
     const std::string name = fmt::format("in{}", i);
     Node in{name,
@@ -403,7 +442,7 @@ class Planner {
     const Node& in = node(a);
     const int kernel = rng_.pick(std::vector<int>{1, 3, 3, 5});
     const int stride = rng_.range(1, 2);
-    const int out_c = rng_.pick(std::vector<int>{1, 2, 4, 8, 16});
+    const int out_c = rng_.pick(size_.conv_channels);
     const int w = out_extent(in.shape[1], kernel, stride, kernel / 2);
     const int h = out_extent(in.shape[2], kernel, stride, kernel / 2);
     const double taps = double{1} * in.shape[0] * kernel * kernel;
@@ -450,7 +489,7 @@ class Planner {
 
   bool matmul(Node& n, int a) {
     const Node& in = node(a);
-    const int out_c = rng_.range(1, 32);
+    const int out_c = rng_.range(1, size_.max_matmul_channels);
     const double k = in.shape[0];
     layer(n, "matmul", a, {out_c, in.shape[1], in.shape[2]}, Halide::Float(32), 2, 3 * k, k,
           [=](Graph& g, const std::string& name, const Tensor& t) {
@@ -520,6 +559,7 @@ class Planner {
     plan_.outputs.insert(plan_.outputs.begin(), static_cast<int>(plan_.nodes.size()) - 1);
   }
 
+  const SizeClass& size_;
   Rng rng_;
   Plan plan_;
   std::vector<int> values_;  // every non-input node, in order
@@ -555,12 +595,16 @@ std::string describe(const Plan& plan) {
                      plan.num_inputs, plan.outputs.size(), fmt::join(ops, " "));
 }
 
-}  // namespace
-
-Workload random_pipeline(uint64_t seed) {
-  auto plan = std::make_shared<const Plan>(Planner(seed).run());
-  return {kRandomPrefix + std::to_string(seed), "random", describe(*plan),
+Workload random_pipeline(const SizeClass& size, uint64_t seed) {
+  auto plan = std::make_shared<const Plan>(Planner(size, seed).run());
+  return {size.prefix + std::to_string(seed), size.family, describe(*plan),
           [plan] { return build(*plan); }};
 }
+
+}  // namespace
+
+Workload random_pipeline(uint64_t seed) { return random_pipeline(kSmall, seed); }
+
+Workload random_large_pipeline(uint64_t seed) { return random_pipeline(kLarge, seed); }
 
 }  // namespace gnnperf

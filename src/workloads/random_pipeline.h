@@ -9,6 +9,7 @@
 namespace gnnperf {
 
 inline constexpr char kRandomPrefix[] = "random:";
+inline constexpr char kRandomLargePrefix[] = "random_large:";
 
 // The pipeline "random:<seed>", family "random": 1 or 2 inputs, 2 to 30 Funcs (inputs
 // excluded), 1 or 2 outputs, mostly float32 with some uint8/uint16/int32/float64 stages.
@@ -16,5 +17,11 @@ inline constexpr char kRandomPrefix[] = "random:";
 // millions of operations at most. The same seed yields the same structure, sizes and Func
 // names on every platform (only std::mt19937_64's raw output is used).
 Workload random_pipeline(uint64_t seed);
+
+// The pipeline "random_large:<seed>", family "random_large": the same generator with
+// stages of up to 1M elements over 16 to 384 input channels (random pipelines stay
+// under 64K over 1 to 32), the sizes of the named networks' layers, whose working sets
+// leave the caches. Its seeds draw other structures than random:<seed>'s.
+Workload random_large_pipeline(uint64_t seed);
 
 }  // namespace gnnperf

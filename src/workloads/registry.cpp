@@ -39,7 +39,21 @@ bool parse_u64(const std::string& s, uint64_t& value) {
   return ec == std::errc() && end == s.data() + s.size();
 }
 
-bool starts_with_random(const std::string& s) { return s.rfind(kRandomPrefix, 0) == 0; }
+// The generators of random pipelines, by the prefix of their names.
+struct RandomGenerator {
+  const char* prefix;
+  Workload (*make)(uint64_t seed);
+};
+constexpr RandomGenerator kRandomGenerators[] = {{kRandomPrefix, random_pipeline},
+                                                 {kRandomLargePrefix, random_large_pipeline}};
+
+// The generator whose prefix starts `s`, or null.
+const RandomGenerator* random_generator(const std::string& s) {
+  for (const RandomGenerator& g : kRandomGenerators) {
+    if (s.rfind(g.prefix, 0) == 0) return &g;
+  }
+  return nullptr;
+}
 
 constexpr const char* kConvPrefix = "conv2d:";
 
@@ -67,25 +81,26 @@ const std::unordered_map<std::string, const Workload*>& by_name() {
   return *index;
 }
 
-// "random:N" or "random:N:SEED" -> the pipelines, or throws.
-std::vector<Workload> expand_random(const std::string& item) {
+// "random:N" or "random:N:SEED" (or random_large:...) -> the pipelines, or throws.
+std::vector<Workload> expand_random(const RandomGenerator& generator, const std::string& item) {
   const std::vector<std::string> parts = split(item, ':');
   uint64_t count = 0, seed = 1;
   const bool ok = (parts.size() == 2 || parts.size() == 3) && parse_u64(parts[1], count) &&
                   count >= 1 && count <= kMaxRandomCount &&
                   (parts.size() == 2 || parse_u64(parts[2], seed)) && seed + count > seed;
   if (!ok) {
-    throw std::invalid_argument("malformed random workload spec '" + item +
-                                "' (expected random:N or random:N:SEED with 1 <= N <= " +
-                                std::to_string(kMaxRandomCount) + ")");
+    const std::string prefix = generator.prefix;
+    throw std::invalid_argument("malformed random workload spec '" + item + "' (expected " +
+                                prefix + "N or " + prefix +
+                                "N:SEED with 1 <= N <= " + std::to_string(kMaxRandomCount) + ")");
   }
   std::vector<Workload> out;
-  for (uint64_t i = 0; i < count; ++i) out.push_back(random_pipeline(seed + i));
+  for (uint64_t i = 0; i < count; ++i) out.push_back(generator.make(seed + i));
   return out;
 }
 
 std::vector<Workload> expand_item(const std::string& item) {
-  if (starts_with_random(item)) return expand_random(item);
+  if (const RandomGenerator* g = random_generator(item)) return expand_random(*g, item);
   if (item.rfind(kConvPrefix, 0) == 0) return {custom_conv2d(item)};
   if (item.find_first_of("*?[") != std::string::npos) {
     std::vector<Workload> out;
@@ -125,11 +140,9 @@ Workload find_workload(const std::string& name) {
   const auto& index = by_name();
   if (auto it = index.find(name); it != index.end()) return *it->second;
   if (name.rfind(kConvPrefix, 0) == 0) return custom_conv2d(name);
-  if (starts_with_random(name)) {
+  if (const RandomGenerator* g = random_generator(name)) {
     uint64_t seed = 0;
-    if (parse_u64(name.substr(std::string(kRandomPrefix).size()), seed)) {
-      return random_pipeline(seed);
-    }
+    if (parse_u64(name.substr(std::string(g->prefix).size()), seed)) return g->make(seed);
   }
   throw std::invalid_argument("unknown workload '" + name + "' (see `gnnperf workloads`)");
 }

@@ -65,8 +65,9 @@ void add_collect_command(CLI::App& app, Runner& run, const std::string& command_
   o->jobs = o->parallelism = cores;
   cmd->add_option("--db", o->db_path, "SQLite dataset (created if missing, resumed if present)")
       ->required();
-  cmd->add_option("--workloads", o->workloads,
-                  "Comma-separated names, globs (resnet50.*) and random:N[:SEED]");
+  cmd->add_option(
+      "--workloads", o->workloads,
+      "Comma-separated names, globs (resnet50.*), random:N[:SEED] and random_large:N[:SEED]");
   cmd->add_option("--onnx", o->onnx_files, "ONNX model whose pipelines to collect (repeatable)");
   cmd->add_option("--onnx-split", o->onnx_split, "How ONNX models are cut: whole, layer, block")
       ->capture_default_str();
