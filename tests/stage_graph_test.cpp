@@ -36,7 +36,9 @@ TEST(StageGraph, MatchesFeaturizationOnEveryNamedWorkload) {
 }
 
 TEST(StageGraph, MatchesFeaturizationOnRandomPipelines) {
-  for (const auto& w : resolve_workloads("random:25")) expect_graph_matches_featurization(w);
+  for (const auto& w : resolve_workloads("random:25,random_large:5")) {
+    expect_graph_matches_featurization(w);
+  }
 }
 
 TEST(StageGraph, OrdersStagesOutputFirstAndUpdatesBeforePure) {
