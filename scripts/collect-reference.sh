@@ -26,7 +26,7 @@ limit=()
 status=0
 "${limit[@]}" build/gnnperf collect --db "$db" --seed 1 --timeout 120 --parallelism 1 --jobs 2 \
   --timing-window 1 --schedules 32 \
-  --workloads 'random:2400,random_large:120,resnet18.*,resnet50.*,mobilenet_v2.*,vgg16.*,bert_base.*' ||
+  --workloads 'random:2400,random_large:240,resnet18.*,resnet50.*,mobilenet_v2.*,vgg16.*,bert_base.*' ||
   status=$?
 # 124: the duration ran out; 130: Ctrl-C. Anything else is an error worth seeing, but the
 # schedules stored before it are still worth keeping.
