@@ -7,7 +7,9 @@
 #include <cmath>
 #include <cstdint>
 #include <cstring>
+#include <functional>
 #include <map>
+#include <numeric>
 #include <set>
 #include <sstream>
 #include <stdexcept>
@@ -236,9 +238,7 @@ TEST(RandomPipelines, DeterministicBoundedAndValid) {
 
 // Elements of a buffer of these extents.
 int64_t points(const std::vector<int>& extents) {
-  int64_t n = 1;
-  for (int e : extents) n *= e;
-  return n;
+  return std::accumulate(extents.begin(), extents.end(), int64_t{1}, std::multiplies<>());
 }
 
 TEST(RandomPipelines, LargeOnesAreWideDeterministicAndValid) {
